@@ -1,0 +1,21 @@
+/**
+ * k6 VUs cannot write files, so every dossier the load is told about is written as one structured console
+ * line; the harness runs k6 with `--console-output` and reads them back for reconciliation.
+ */
+export interface DossierRecord {
+  ph: "dossier";
+  /** acknowledged: the portal answered with a dossier code; unacknowledged: every attempt failed. */
+  kind: "acknowledged" | "unacknowledged";
+  key: string;
+  code?: string;
+  status?: number;
+  /** ms since epoch when the acknowledgement arrived (or the last attempt failed). */
+  at: number;
+  ackMs?: number;
+  attempts: number;
+  province: string;
+}
+
+export const recordDossier = (record: DossierRecord): void => {
+  console.log(JSON.stringify(record));
+};

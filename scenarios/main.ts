@@ -1,0 +1,14 @@
+import { browse as browseJourney, submit as submitJourney } from "./journeys/citizen.js";
+import { type K6Plan, k6Options } from "./lib/plan.js";
+
+/** The k6 entry: the harness passes the compiled plan as PH_PLAN; journeys are exported as scenario execs. */
+const plan = JSON.parse(__ENV.PH_PLAN ?? "null") as K6Plan | null;
+if (!plan) throw new Error("PH_PLAN is not set: run this script through portal-harness");
+
+export const options = k6Options(plan);
+
+export const browse = (): void => browseJourney(plan);
+export const submit = (): void => submitJourney(plan);
+
+// Target traffic stays out of setup(): the chaos clock starts at resume, and setup would precede it.
+export default function (): void {}

@@ -1,0 +1,69 @@
+import type { RunPlan } from "../run/plan.js";
+
+const pad = (s: string | number, n: number): string => String(s).padEnd(n);
+const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+/** The dry run: what a run would do, as text. Starts nothing. */
+export const renderPlan = (plan: RunPlan): string => {
+  const { compiled: c, profile: p, config } = plan;
+  const scale = config.scale ?? p.scale;
+  const out: string[] = [];
+  out.push(`Plan for ${plan.targetLabel}`);
+  out.push(
+    `Profile ${p.name} (${plan.profileSource}): ${c.durationS} s, peak ${num(c.peakRequestsPerS)} requests/s = ${p.peakUsers.value} users / ${p.requestIntervalS.value} s × scale ${scale}`,
+  );
+  out.push(`  peak users: ${p.peakUsers.value} (${p.peakUsers.standing}: ${p.peakUsers.source})`);
+  out.push(
+    `  request interval: ${p.requestIntervalS.value} s (${p.requestIntervalS.standing === "assumption" ? "ASSUMPTION" : p.requestIntervalS.standing}: ${p.requestIntervalS.source})`,
+  );
+  out.push(
+    `  time compression: ${p.compression}× (${(p.compression / 60).toFixed(1)} simulated minutes per second)`,
+  );
+  out.push("");
+  out.push("Scenarios (open model, ramping-arrival-rate; rates in iterations/s):");
+  out.push(
+    `  ${pad("scenario", 16)}${pad("steps", 16)}${pad("req/iter", 10)}${pad("start", 8)}${pad("peak", 8)}VUs pre/max`,
+  );
+  for (const s of c.scenarios)
+    out.push(
+      `  ${pad(s.name, 16)}${pad(s.steps.join("+"), 16)}${pad(num(s.requestsPerIteration), 10)}${pad(num(s.startRate), 8)}${pad(num(s.peakIterationsPerS), 8)}${s.preAllocatedVUs}/${s.maxVUs}`,
+    );
+  for (const n of c.notRun)
+    out.push(`  not run: ${n.step} (${(n.share * 100).toFixed(0)} % of requests): no journey yet`);
+  out.push("");
+  out.push(`Request rate over time (mix ${p.mixStanding === "assumption" ? "ASSUMPTION" : p.mixStanding}):`);
+  let t = 0;
+  const rows = p.shape.map((pt, i) => {
+    if (i > 0) t += c.scenarios[0]?.stages[i - 1]?.durationS ?? 0;
+    const hh = Math.floor(pt.hour);
+    const mm = Math.round((pt.hour - hh) * 60);
+    return `  t=${pad(`${num(t)} s`, 10)} ${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")} ICT  ${num(pt.level * c.peakRequestsPerS)} requests/s`;
+  });
+  out.push(...rows);
+  out.push("");
+  if (plan.faults.faults.length === 0) out.push(`Faults (${plan.faults.name}): none`);
+  else {
+    out.push(
+      `Fault windows (${plan.faults.name}, ${plan.faultsSource}; seconds after t0, the start of the load):`,
+    );
+    for (const f of plan.faults.faults) {
+      const params = Object.entries(f.params as Record<string, unknown>)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(" ");
+      out.push(
+        `  ${pad(f.id, 20)}${pad(f.kind, 10)}${pad(f.link, 18)}${pad(`${f.startS}–${f.startS + f.durationS} s`, 12)}${params}`,
+      );
+    }
+  }
+  out.push("");
+  const s = config.safety;
+  out.push(
+    `Safety limits: at most ${s.maxRequestsPerS} requests/s and ${s.maxDurationS} s; k6 aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`,
+  );
+  if (p.assumptions.length > 0) {
+    out.push("");
+    out.push("Assumptions (not published figures):");
+    for (const a of p.assumptions) out.push(`  - ${a}`);
+  }
+  return out.join("\n");
+};

@@ -1,0 +1,43 @@
+import { inputError } from "../lib/errors.js";
+import { formatIssues, parseJsonFile } from "../lib/validate.js";
+import { RunConfig, runConfigSchemaVersion } from "./run-config.js";
+
+/** Command-line overrides of a run config; each wins over the file. */
+export interface ConfigFlags {
+  config?: string | undefined;
+  profile?: string | undefined;
+  faults?: string | undefined;
+  scale?: string | undefined;
+  seed?: string | undefined;
+  variant?: string | undefined;
+  target?: string | undefined;
+}
+
+const flagNumber = (flag: string, text: string): number => {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) throw inputError(`--${flag}: "${text}" is not a number`);
+  return n;
+};
+
+/** Reads `--config FILE` (validated, every bad field listed) and applies flags over it (validated again). */
+export const loadRunConfig = (flags: ConfigFlags): RunConfig => {
+  const base: RunConfig = flags.config
+    ? parseJsonFile(RunConfig, flags.config)
+    : RunConfig.parse({ schemaVersion: runConfigSchemaVersion });
+  const merged: Record<string, unknown> = { ...base };
+  if (flags.profile !== undefined) merged.profile = flags.profile;
+  if (flags.faults !== undefined) merged.faults = flags.faults;
+  if (flags.scale !== undefined) merged.scale = flagNumber("scale", flags.scale);
+  if (flags.seed !== undefined) merged.seed = flagNumber("seed", flags.seed);
+  if (flags.target !== undefined)
+    merged.target =
+      flags.target === "mock" ? { kind: "mock" } : { kind: "url", baseUrl: flags.target, allowHosts: [] };
+  if (flags.variant !== undefined) {
+    if (base.target.kind !== "mock" && flags.target === undefined)
+      throw inputError("--variant: only the built-in mock has variants");
+    merged.target = { kind: "mock", variant: flags.variant };
+  }
+  const result = RunConfig.safeParse(merged);
+  if (!result.success) throw inputError(...formatIssues("command line", result.error));
+  return result.data;
+};

@@ -1,0 +1,40 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import { FaultPlan } from "../../chaos/plan.js";
+import { Profile } from "../../scenarios/profiles/schema.js";
+import { inputError } from "../lib/errors.js";
+import { projectRoot } from "../lib/paths.js";
+import { parseJsonFile } from "../lib/validate.js";
+
+const builtinDir = {
+  profile: () => join(projectRoot(), "scenarios", "profiles", "builtin"),
+  faults: () => join(projectRoot(), "chaos", "plans"),
+};
+
+export const builtinNames = (what: keyof typeof builtinDir): string[] =>
+  readdirSync(builtinDir[what]())
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
+
+const resolveNamed = <S extends z.ZodType>(
+  what: keyof typeof builtinDir,
+  schema: S,
+  nameOrFile: string,
+  field: string,
+): { source: string; value: z.infer<S> } => {
+  const builtin = join(builtinDir[what](), `${nameOrFile}.json`);
+  if (/^[a-z0-9-]+$/.test(nameOrFile) && existsSync(builtin))
+    return { source: `builtin:${nameOrFile}`, value: parseJsonFile(schema, builtin) };
+  if (existsSync(nameOrFile)) return { source: nameOrFile, value: parseJsonFile(schema, nameOrFile) };
+  throw inputError(
+    `${field}: "${nameOrFile}" is neither a built-in (${builtinNames(what).join(", ")}) nor an existing file`,
+  );
+};
+
+export const resolveProfile = (nameOrFile: string, field = "profile") =>
+  resolveNamed("profile", Profile, nameOrFile, field);
+
+export const resolveFaultPlan = (nameOrFile: string, field = "faults") =>
+  resolveNamed("faults", FaultPlan, nameOrFile, field);

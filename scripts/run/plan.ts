@@ -1,0 +1,68 @@
+import type { FaultPlan } from "../../chaos/plan.js";
+import { type CompiledProfile, compileProfile } from "../../scenarios/profiles/compile.js";
+import type { Profile } from "../../scenarios/profiles/schema.js";
+import { resolveFaultPlan, resolveProfile } from "../config/named.js";
+import type { RunConfig } from "../config/run-config.js";
+import { inputError } from "../lib/errors.js";
+import { checkTargetUrl } from "./target-guard.js";
+
+/** Everything a run will do, computed before anything starts (the dry run prints this). */
+export interface RunPlan {
+  config: RunConfig;
+  profile: Profile;
+  profileSource: string;
+  compiled: CompiledProfile;
+  faults: FaultPlan;
+  faultsSource: string;
+  targetLabel: string;
+}
+
+/** Links a URL target can be faulted on: only the citizen's own link, which the harness puts a proxy on. */
+const urlTargetLinks = new Set(["citizen-gateway"]);
+
+export const buildRunPlan = (config: RunConfig): RunPlan => {
+  const profile = resolveProfile(config.profile);
+  const faults = resolveFaultPlan(config.faults);
+  const compiled = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
+  const problems: string[] = [];
+
+  let targetLabel = `mock (${config.target.kind === "mock" ? config.target.variant : ""})`;
+  if (config.target.kind === "url") {
+    checkTargetUrl(config.target.baseUrl, config.target.allowHosts);
+    targetLabel = config.target.baseUrl;
+    faults.value.faults.forEach((f, i) => {
+      if (!urlTargetLinks.has(f.link))
+        problems.push(
+          `${faults.source}: faults[${i}].link: ${f.link} is inside the target; a URL target can only be faulted on citizen-gateway`,
+        );
+    });
+  }
+  if (compiled.peakRequestsPerS > config.safety.maxRequestsPerS)
+    problems.push(
+      `scale: the plan peaks at ${compiled.peakRequestsPerS} requests/s, above safety.maxRequestsPerS ${config.safety.maxRequestsPerS}`,
+    );
+  if (compiled.durationS > config.safety.maxDurationS)
+    problems.push(
+      `profile: the plan lasts ${compiled.durationS} s, above safety.maxDurationS ${config.safety.maxDurationS}`,
+    );
+  faults.value.faults.forEach((f, i) => {
+    if (f.startS + f.durationS > compiled.durationS)
+      problems.push(
+        `${faults.source}: faults[${i}]: ends at ${f.startS + f.durationS} s, after the load ends (${compiled.durationS} s)`,
+      );
+    if (f.startS < config.analysis.baselineMinS)
+      problems.push(
+        `${faults.source}: faults[${i}].startS: ${f.startS} s leaves less than the ${config.analysis.baselineMinS} s steady-state baseline (analysis.baselineMinS)`,
+      );
+  });
+  if (problems.length > 0) throw inputError(...problems);
+  return {
+    config,
+    profile: profile.value,
+    profileSource: profile.source,
+    compiled,
+    faults: faults.value,
+    faultsSource: faults.source,
+    targetLabel,
+  };
+};
