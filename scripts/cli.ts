@@ -8,6 +8,7 @@ import { ExitCode } from "./lib/exit-codes.js";
 import { outDir, projectRoot } from "./lib/paths.js";
 import { executeRun } from "./run/orchestrate.js";
 import { buildRunPlan } from "./run/plan.js";
+import { ensureExtras } from "./tools/setup-extras.js";
 import { ensureTools } from "./tools/setup-tools.js";
 
 const usage = `portal-harness: load and resilience tests for the public service portal
@@ -20,6 +21,7 @@ Commands:
   plan      dry run: print rates per scenario, fault windows and safety limits; starts nothing
   doctor    check tools, versions, ports and leftovers of crashed runs (--json, --clean)
   setup     build the pinned k6 and toxiproxy from source into the tools cache
+            (--extras: Debian's chromium and podman, used by the test suites)
 
 Options for run and plan (flags override the config file):
   --config FILE      run config (JSON, see examples/ and examples/schemas/)
@@ -43,6 +45,7 @@ const options = {
   out: { type: "string" },
   json: { type: "boolean" },
   clean: { type: "boolean" },
+  extras: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -114,7 +117,8 @@ export const main = async (argv: string[]): Promise<number> => {
   const out = outDir(values.out as string | undefined);
   switch (command) {
     case "setup":
-      await ensureTools(say);
+      if (values.extras) ensureExtras(say);
+      else await ensureTools(say);
       return ExitCode.passed;
     case "doctor": {
       const report = await runDoctor(out, Boolean(values.clean));

@@ -93,7 +93,7 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
       o.recorder.addChild(spawned.record);
       return waitForHealth(`http://127.0.0.1:${port}/healthz`, spawned, name, log);
     };
-    await addProxy("gateway-dossier", dossierLinkPort, `127.0.0.1:${dossierPort}`);
+    await addProxy("gateway-dossier-primary", dossierLinkPort, `127.0.0.1:${dossierPort}`);
     await addProxy("citizen-gateway", citizenPort, `127.0.0.1:${gatewayPort}`);
     await part("dossier-primary", dossierPort, { variant: o.target.variant });
     await part("gateway", gatewayPort, {
