@@ -74,8 +74,16 @@ export class ToxiproxyClient {
     throw new Error(`toxiproxy ${what} failed: ${(last as Error).message}`);
   }
 
-  version(): Promise<string> {
-    return this.retry("version", () => this.lib.getVersion());
+  /** The server's version; toxiproxy 2.12 answers `{"version": "2.12.0"}`, older servers a bare string. */
+  async version(): Promise<string> {
+    const text = await this.retry("version", () => this.lib.getVersion());
+    try {
+      const parsed = JSON.parse(text) as { version?: unknown };
+      if (typeof parsed.version === "string") return parsed.version;
+    } catch {
+      // a bare version string
+    }
+    return text.trim();
   }
 
   async createProxy(spec: ProxySpec): Promise<void> {
@@ -152,12 +160,19 @@ export class ToxiproxyClient {
   }
 
   async listProxies(): Promise<Array<{ name: string; enabled: boolean; toxics: number }>> {
-    const all = await this.retry("list proxies", () => this.lib.getAll());
-    return Object.values(all).map((p) => ({
-      name: p.name,
-      enabled: p.enabled,
-      toxics: p.toJson().toxics.length,
-    }));
+    // The library's Proxy objects drop the toxics list, so read the admin API's own answer.
+    const res = await this.retry("list proxies", () =>
+      fetch(`${this.adminUrl}/proxies`, { signal: AbortSignal.timeout(this.timeoutMs) }).then((r) =>
+        r.json(),
+      ),
+    );
+    return Object.values(res as Record<string, { name: string; enabled: boolean; toxics?: unknown[] }>).map(
+      (p) => ({
+        name: p.name,
+        enabled: p.enabled,
+        toxics: p.toxics?.length ?? 0,
+      }),
+    );
   }
 
   /** Removes all toxics and enables all proxies. */

@@ -32,7 +32,7 @@ export const Profile = z
     shape: z
       .array(z.object({ hour: z.number().min(0).max(24), level: z.number().min(0).max(1) }).strict())
       .min(2),
-    mix: z.record(MixStep, z.number().min(0).max(1)),
+    mix: z.partialRecord(MixStep, z.number().min(0).max(1)),
     mixStanding: z.enum(["published", "spec", "assumption"]),
     provinces: z
       .object({ count: z.number().int().min(1).max(34), weights: z.array(z.number().min(0)).optional() })
