@@ -1,0 +1,128 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readK6Points } from "../reports/analysis/k6-stream.js";
+import { Verdict } from "../reports/verdict/schema.js";
+import { projectRoot } from "./lib/paths.js";
+import { toolSpecs } from "./tools/versions.js";
+
+const root = projectRoot();
+const cli = (args: string[], timeoutMs = 180_000) => {
+  const res = spawnSync(process.execPath, [join(root, "dist", "cli.js"), ...args], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    cwd: root,
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+};
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  expect(build.status, build.stderr).toBe(0);
+});
+
+describe("portal-harness CLI (real processes)", () => {
+  it("doctor --json reports the real k6 and toxiproxy versions and exits 0", () => {
+    const { code, stdout } = cli(["doctor", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      k6: { version: string; pinned: string };
+      toxiproxy: { version: string };
+      warnings: string[];
+    };
+    console.log(`doctor: k6 ${report.k6.version}, toxiproxy ${report.toxiproxy.version}`);
+    expect(report.toxiproxy.version).toBe("2.12.0");
+    expect(report.k6.pinned).toBe(toolSpecs.k6.versions[0]);
+    // The pin, or a version the pin falls back to, with the fallback named as a warning.
+    expect(toolSpecs.k6.versions as readonly string[]).toContain(report.k6.version);
+    if (report.k6.version !== report.k6.pinned)
+      expect(report.warnings.join("\n")).toMatch(
+        new RegExp(`k6 ${report.k6.version} is in use, not the pinned`),
+      );
+  });
+
+  it("an example config with a numeric field turned into a string exits 2 and names the field", () => {
+    const config = JSON.parse(readFileSync(join(root, "examples", "demo.json"), "utf8")) as {
+      safety: { maxRequestsPerS: unknown };
+    };
+    config.safety.maxRequestsPerS = "500";
+    const file = join(mkdtempSync(join(tmpdir(), "ph-cli-")), "bad.json");
+    writeFileSync(file, JSON.stringify(config));
+    for (const command of ["plan", "run"]) {
+      const { code, stderr } = cli([command, "--config", file]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${file}: safety.maxRequestsPerS: `);
+      expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+
+  it("plan prints rates, fault windows and safety limits and starts nothing", () => {
+    const { code, stdout } = cli(["plan", "--config", join(root, "examples", "demo.json")]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/citizen_browse/);
+    expect(stdout).toMatch(/citizen-outage\s+outage\s+citizen-gateway\s+35–40 s/);
+    expect(stdout).toMatch(/Safety limits: at most 500 requests\/s/);
+    expect(stdout).toMatch(/ASSUMPTION/);
+  });
+
+  it("refuses a non-loopback target with exit 2 before sending anything", () => {
+    const { code, stderr } = cli(["plan", "--target", "http://192.168.1.10:8080/"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/refused: 192\.168\.1\.10 is not loopback/);
+  });
+
+  it("real k6 through real toxiproxy into the mock: verdict valid, outage-window requests fail, others succeed", async () => {
+    const out = mkdtempSync(join(tmpdir(), "ph-e2e-"));
+    const { code, stdout, stderr } = cli(
+      [
+        "run",
+        "--profile",
+        join(root, "examples", "profiles", "short-flat.json"),
+        "--faults",
+        join(root, "examples", "faults", "citizen-outage.json"),
+        "--out",
+        out,
+      ],
+      240_000,
+    );
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    const runDir = /verdict: (.+)\/verdict\.json/.exec(stdout)?.[1];
+    if (!runDir) throw new Error(`no run directory in output:\n${stdout}`);
+    const verdict = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+    console.log(
+      `run ${verdict.runId}: k6 ${verdict.fingerprint.tools.k6}, toxiproxy ${verdict.fingerprint.tools.toxiproxy}, ${verdict.load.achievedRequests} requests, outcome ${verdict.outcome}`,
+    );
+    expect(verdict.outcome).toBe("passed");
+    const fault = verdict.faults[0];
+    if (!fault || fault.appliedStartMs === null || fault.appliedEndMs === null)
+      throw new Error("fault not applied");
+    expect(Math.abs(fault.startSkewMs ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(250);
+
+    // Tolerance: requests within 250 ms of the outage's applied edges may go either way (in flight while the
+    // proxy switched); a reconnecting client may need up to 1 s after re-enabling.
+    const t0 = Date.parse(verdict.loadStartedAt);
+    const inside = { ok: 0, failed: 0 };
+    const outside = { ok: 0, failed: 0 };
+    for await (const p of readK6Points(join(runDir, "k6-results.json.gz"))) {
+      if (p.metric !== "http_req_failed") continue;
+      const t = p.timeMs - t0;
+      if (t > fault.appliedStartMs + 250 && t < fault.appliedEndMs - 250)
+        inside[p.value > 0 ? "failed" : "ok"]++;
+      else if (t < fault.appliedStartMs - 250 || t > fault.appliedEndMs + 1000)
+        outside[p.value > 0 ? "failed" : "ok"]++;
+    }
+    console.log(`inside the outage: ${JSON.stringify(inside)}; outside: ${JSON.stringify(outside)}`);
+    expect(inside.failed).toBeGreaterThan(50);
+    expect(inside.ok).toBe(0);
+    expect(outside.ok).toBeGreaterThan(500);
+    expect(outside.failed).toBe(0);
+    expect(verdict.dossiers.lost).toBe(0);
+    expect(verdict.dossiers.acknowledged).toBeGreaterThan(0);
+    expect(readFileSync(join(runDir, "report.md"), "utf8")).toMatch(/PASSED/);
+  });
+});
