@@ -25,7 +25,7 @@ Commands:
 
 Options for run and plan (flags override the config file):
   --config FILE      run config (JSON, see examples/ and examples/schemas/)
-  --profile NAME|FILE, --faults NAME|FILE, --scale N, --seed N
+  --profile NAME|FILE, --faults NAME|FILE, --slo NAME|FILE, --scale N, --seed N
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
   --out DIR          where run directories go (default ./out)
@@ -38,6 +38,7 @@ const options = {
   config: { type: "string" },
   profile: { type: "string" },
   faults: { type: "string" },
+  slo: { type: "string" },
   scale: { type: "string" },
   seed: { type: "string" },
   variant: { type: "string" },
@@ -57,6 +58,7 @@ const configFlags = (v: Record<string, unknown>): ConfigFlags => ({
   config: v.config as string | undefined,
   profile: v.profile as string | undefined,
   faults: v.faults as string | undefined,
+  slo: v.slo as string | undefined,
   scale: v.scale as string | undefined,
   seed: v.seed as string | undefined,
   variant: v.variant as string | undefined,

@@ -5,7 +5,8 @@ export interface K6Plan {
   seed: number;
   pollsPerSubmission: number;
   requestTimeoutS: number;
-  abortOnErrorRate: number;
+  /** Fatal limits: k6 aborts the run when one is breached after the grace period. */
+  fatal: { errorRate: number; p99Ms: number; graceS: number };
   provinces: { count: number; weights?: number[] | undefined };
   scenarios: Array<{
     name: string;
@@ -46,7 +47,14 @@ export const k6Options = (plan: K6Plan) => ({
   ),
   thresholds: {
     http_req_failed: [
-      { threshold: `rate<${plan.abortOnErrorRate}`, abortOnFail: true, delayAbortEval: "10s" },
+      {
+        threshold: `rate<${plan.fatal.errorRate}`,
+        abortOnFail: true,
+        delayAbortEval: `${plan.fatal.graceS}s`,
+      },
+    ],
+    http_req_duration: [
+      { threshold: `p(99)<${plan.fatal.p99Ms}`, abortOnFail: true, delayAbortEval: `${plan.fatal.graceS}s` },
     ],
   },
   summaryTrendStats: ["avg", "min", "med", "p(95)", "p(99)", "max"],

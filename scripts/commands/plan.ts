@@ -56,6 +56,17 @@ export const renderPlan = (plan: RunPlan): string => {
     }
   }
   out.push("");
+  const slo = plan.slo;
+  out.push(`SLO ${slo.name} (${plan.sloSource}), judged on steady-state windows:`);
+  for (const [step, o] of Object.entries(slo.steps))
+    out.push(
+      `  ${pad(step, 10)}p95 ≤ ${o.p95Ms} ms, p99 ≤ ${o.p99Ms} ms, errors ≤ ${(o.errorRate * 100).toFixed(1)} %`,
+    );
+  out.push(`  acknowledgement p95 ≤ ${slo.acknowledgementP95Ms} ms`);
+  out.push(
+    `  fatal (k6 aborts after ${slo.fatal.graceS} s): errors ≥ ${(Math.min(slo.fatal.errorRate, config.safety.abortOnErrorRate) * 100).toFixed(0)} % or p99 ≥ ${slo.fatal.p99Ms} ms`,
+  );
+  out.push("");
   const s = config.safety;
   out.push(
     `Safety limits: at most ${s.maxRequestsPerS} requests/s and ${s.maxDurationS} s; k6 aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`,

@@ -7,6 +7,7 @@ export interface ConfigFlags {
   config?: string | undefined;
   profile?: string | undefined;
   faults?: string | undefined;
+  slo?: string | undefined;
   scale?: string | undefined;
   seed?: string | undefined;
   variant?: string | undefined;
@@ -27,6 +28,7 @@ export const loadRunConfig = (flags: ConfigFlags): RunConfig => {
   const merged: Record<string, unknown> = { ...base };
   if (flags.profile !== undefined) merged.profile = flags.profile;
   if (flags.faults !== undefined) merged.faults = flags.faults;
+  if (flags.slo !== undefined) merged.slo = flags.slo;
   if (flags.scale !== undefined) merged.scale = flagNumber("scale", flags.scale);
   if (flags.seed !== undefined) merged.seed = flagNumber("seed", flags.seed);
   if (flags.target !== undefined)

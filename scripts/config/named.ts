@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { FaultPlan } from "../../chaos/plan.js";
 import { Profile } from "../../scenarios/profiles/schema.js";
+import { Slo } from "../../scenarios/slo/schema.js";
 import { inputError } from "../lib/errors.js";
 import { projectRoot } from "../lib/paths.js";
 import { parseJsonFile } from "../lib/validate.js";
@@ -10,6 +11,7 @@ import { parseJsonFile } from "../lib/validate.js";
 const builtinDir = {
   profile: () => join(projectRoot(), "scenarios", "profiles", "builtin"),
   faults: () => join(projectRoot(), "chaos", "plans"),
+  slo: () => join(projectRoot(), "scenarios", "slo", "builtin"),
 };
 
 export const builtinNames = (what: keyof typeof builtinDir): string[] =>
@@ -38,3 +40,5 @@ export const resolveProfile = (nameOrFile: string, field = "profile") =>
 
 export const resolveFaultPlan = (nameOrFile: string, field = "faults") =>
   resolveNamed("faults", FaultPlan, nameOrFile, field);
+
+export const resolveSlo = (nameOrFile: string, field = "slo") => resolveNamed("slo", Slo, nameOrFile, field);

@@ -71,6 +71,8 @@ export const RunConfig = z
     profile: z.string().min(1).default("july1-peak"),
     /** Built-in fault plan name or a fault-plan file. */
     faults: z.string().min(1).default("demo"),
+    /** Built-in SLO name or an SLO file: step objectives for the verdict, fatal limits for k6. */
+    slo: z.string().min(1).default("default"),
     scale: z.number().positive().max(10).optional(),
     seed: z
       .number()

@@ -114,7 +114,11 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       seed: config.seed,
       pollsPerSubmission: plan.compiled.pollsPerSubmission,
       requestTimeoutS: config.safety.requestTimeoutS,
-      abortOnErrorRate: config.safety.abortOnErrorRate,
+      fatal: {
+        errorRate: Math.min(config.safety.abortOnErrorRate, plan.slo.fatal.errorRate),
+        p99Ms: plan.slo.fatal.p99Ms,
+        graceS: plan.slo.fatal.graceS,
+      },
       provinces: plan.profile.provinces,
       scenarios: plan.compiled.scenarios,
     };

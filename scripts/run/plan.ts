@@ -1,7 +1,8 @@
 import type { FaultPlan } from "../../chaos/plan.js";
 import { type CompiledProfile, compileProfile } from "../../scenarios/profiles/compile.js";
 import type { Profile } from "../../scenarios/profiles/schema.js";
-import { resolveFaultPlan, resolveProfile } from "../config/named.js";
+import type { Slo } from "../../scenarios/slo/schema.js";
+import { resolveFaultPlan, resolveProfile, resolveSlo } from "../config/named.js";
 import type { RunConfig } from "../config/run-config.js";
 import { inputError } from "../lib/errors.js";
 import { checkTargetUrl } from "./target-guard.js";
@@ -14,6 +15,8 @@ export interface RunPlan {
   compiled: CompiledProfile;
   faults: FaultPlan;
   faultsSource: string;
+  slo: Slo;
+  sloSource: string;
   targetLabel: string;
 }
 
@@ -23,6 +26,7 @@ const urlTargetLinks = new Set(["citizen-gateway"]);
 export const buildRunPlan = (config: RunConfig): RunPlan => {
   const profile = resolveProfile(config.profile);
   const faults = resolveFaultPlan(config.faults);
+  const slo = resolveSlo(config.slo);
   const compiled = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
   const problems: string[] = [];
 
@@ -63,6 +67,8 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
     compiled,
     faults: faults.value,
     faultsSource: faults.source,
+    slo: slo.value,
+    sloSource: slo.source,
     targetLabel,
   };
 };
