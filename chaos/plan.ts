@@ -1,6 +1,15 @@
 import { z } from "zod";
+import { bandwidthParams } from "./faults/bandwidth.js";
+import { blackholeParams } from "./faults/blackhole.js";
+import { flappingParams } from "./faults/flapping.js";
+import { faultKind } from "./faults/index.js";
 import { latencyParams } from "./faults/latency.js";
+import { limitDataParams } from "./faults/limit-data.js";
 import { outageParams } from "./faults/outage.js";
+import { rampParams } from "./faults/ramp.js";
+import { resetPeerParams } from "./faults/reset-peer.js";
+import { slicerParams } from "./faults/slicer.js";
+import { slowCloseParams } from "./faults/slow-close.js";
 import { links } from "./topology.js";
 
 const linkName = z.enum(links.map((l) => l.name) as [string, ...string[]]);
@@ -14,16 +23,31 @@ const base = {
   note: z.string().max(300).optional(),
 };
 
+/** One fault of a plan; `kind` selects the fault kind and the schema of its `params`. */
 export const FaultEntry = z.discriminatedUnion("kind", [
   z.object({ ...base, kind: z.literal("latency"), params: latencyParams }).strict(),
+  z.object({ ...base, kind: z.literal("bandwidth"), params: bandwidthParams }).strict(),
   z.object({ ...base, kind: z.literal("outage"), params: outageParams.default({}) }).strict(),
+  z.object({ ...base, kind: z.literal("blackhole"), params: blackholeParams.prefault({}) }).strict(),
+  z.object({ ...base, kind: z.literal("reset-peer"), params: resetPeerParams.prefault({}) }).strict(),
+  z.object({ ...base, kind: z.literal("slow-close"), params: slowCloseParams }).strict(),
+  z.object({ ...base, kind: z.literal("limit-data"), params: limitDataParams }).strict(),
+  z.object({ ...base, kind: z.literal("slicer"), params: slicerParams }).strict(),
+  z.object({ ...base, kind: z.literal("flapping"), params: flappingParams }).strict(),
+  z.object({ ...base, kind: z.literal("ramp"), params: rampParams }).strict(),
 ]);
 export type FaultEntry = z.infer<typeof FaultEntry>;
 
 export const faultPlanSchemaVersion = 1;
 
+/** Admin steps one fault may take (flapping and ramp take several): keeps a plan's admin traffic bounded. */
+export const maxStepsPerFault = 2000;
+
+export const faultEnd = (f: Pick<FaultEntry, "startS" | "durationS">): number => f.startS + f.durationS;
+
 export const FaultPlan = z
   .object({
+    $schema: z.string().optional(),
     schemaVersion: z.literal(faultPlanSchemaVersion),
     name: z.string().min(1).max(80),
     description: z.string().max(500).default(""),
@@ -36,6 +60,28 @@ export const FaultPlan = z
       if (seen.has(f.id))
         ctx.addIssue({ code: "custom", path: ["faults", i, "id"], message: `duplicate id ${f.id}` });
       seen.add(f.id);
+      const steps = faultKind(f.kind).steps(f.params, f.durationS * 1000).length;
+      if (steps > maxStepsPerFault)
+        ctx.addIssue({
+          code: "custom",
+          path: ["faults", i, "params"],
+          message: `${steps} admin steps over ${f.durationS} s; at most ${maxStepsPerFault}`,
+        });
+      // Two faults that switch a proxy off would switch each other's link back on when the first ends.
+      plan.faults.slice(0, i).forEach((g, j) => {
+        if (
+          g.link === f.link &&
+          faultKind(f.kind).togglesProxy &&
+          faultKind(g.kind).togglesProxy &&
+          f.startS < faultEnd(g) &&
+          g.startS < faultEnd(f)
+        )
+          ctx.addIssue({
+            code: "custom",
+            path: ["faults", i, "startS"],
+            message: `overlaps faults[${j}] (${g.id}): both switch ${f.link} off`,
+          });
+      });
     });
   });
 export type FaultPlan = z.infer<typeof FaultPlan>;

@@ -1,13 +1,20 @@
 import { z } from "zod";
-import { defineFault } from "./fault.js";
+import { defineFault, type FaultContext } from "./fault.js";
 
 /** The link is down: the proxy is disabled, existing connections close and new ones are refused. */
 export const outageParams = z.object({}).strict();
+
+const up = ({ client, proxy }: FaultContext) => client.setEnabled(proxy, true);
 
 export const outageFault = defineFault({
   kind: "outage",
   description: "link down: proxy disabled, connections refused",
   params: outageParams,
-  apply: ({ client, proxy }) => client.setEnabled(proxy, false),
-  remove: ({ client, proxy }) => client.setEnabled(proxy, true),
+  togglesProxy: true,
+  describe: () => "link down (connections refused)",
+  steps: (_p, durationMs) => [
+    { atMs: 0, phase: "apply", label: "down", run: ({ client, proxy }) => client.setEnabled(proxy, false) },
+    { atMs: durationMs, phase: "remove", label: "up", run: up },
+  ],
+  remove: up,
 });

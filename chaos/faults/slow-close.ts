@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { toxicFault, toxicParams } from "./fault.js";
+
+/** Closing a connection is delayed by `delayMs`: clients that wait for the close hang on to sockets. */
+export const slowCloseParams = z
+  .object({
+    delayMs: z.number().int().min(1).max(600_000),
+    ...toxicParams,
+  })
+  .strict();
+
+export const slowCloseFault = toxicFault({
+  kind: "slow-close",
+  description: "the close of each connection is delayed",
+  params: slowCloseParams,
+  toxic: (p) => ({ type: "slow_close", attributes: { delay: p.delayMs } }),
+  describe: (p) => `close delayed ${p.delayMs} ms`,
+});
