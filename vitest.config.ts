@@ -10,6 +10,17 @@ export default defineConfig({
     fileParallelism: false,
     projects: [
       {
+        resolve: {
+          // Shared k6 code is unit-tested in Node against stand-ins of k6's modules.
+          alias: [
+            { find: /^k6$/, replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/k6.ts` },
+            { find: /^k6\/http$/, replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/http.ts` },
+            {
+              find: /^k6\/execution$/,
+              replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/execution.ts`,
+            },
+          ],
+        },
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
