@@ -104,6 +104,11 @@ export class ToxiproxyClient {
   private readonly http: Http;
   private readonly removeHttp: Http;
   private readonly retries: number;
+  /**
+   * What this client set up, per proxy. When removing a toxic hangs, toxiproxy also stops answering reads of
+   * that proxy (its lock is held), so recreating it must not depend on reading it back.
+   */
+  private readonly known = new Map<string, ProxyState>();
 
   constructor(adminUrl: string, options: ToxiproxyClientOptions = {}) {
     this.adminUrl = adminUrl.replace(/\/$/, "");
@@ -157,10 +162,12 @@ export class ToxiproxyClient {
       await this.deleteProxy(spec.name);
       await this.http.post(`${this.adminUrl}/proxies`, { ...spec, enabled: true });
     });
+    this.known.set(spec.name, { ...spec, enabled: true, toxics: [] });
   }
 
   /** Deletes a proxy if it exists; a missing proxy is not an error. Returns whether one was deleted. */
   async deleteProxy(name: string): Promise<boolean> {
+    this.known.delete(name);
     try {
       await this.http.delete(this.proxyUrl(name));
       return true;
@@ -194,6 +201,8 @@ export class ToxiproxyClient {
   setEnabled(name: string, enabled: boolean): Promise<void> {
     return this.retry(`${enabled ? "enable" : "disable"} ${name}`, async () => {
       await this.http.post(this.proxyUrl(name), { enabled });
+      const known = this.known.get(name);
+      if (known) known.enabled = enabled;
     });
   }
 
@@ -207,6 +216,8 @@ export class ToxiproxyClient {
         await this.removeToxic(proxy, toxic.name);
         await this.http.post(`${this.proxyUrl(proxy)}/toxics`, toxic);
       }
+      const known = this.known.get(proxy);
+      if (known) known.toxics = [...known.toxics.filter((t) => t.name !== toxic.name), { ...toxic }];
     });
   }
 
@@ -218,6 +229,11 @@ export class ToxiproxyClient {
   ): Promise<void> {
     return this.retry(`update toxic ${name} on ${proxy}`, async () => {
       await this.http.post(this.toxicUrl(proxy, name), change);
+      const known = this.known.get(proxy)?.toxics.find((t) => t.name === name);
+      if (known) {
+        known.attributes = { ...known.attributes, ...change.attributes };
+        if (change.toxicity !== undefined) known.toxicity = change.toxicity;
+      }
     });
   }
 
@@ -227,24 +243,36 @@ export class ToxiproxyClient {
    * deleting a proxy closes its connections and cannot hang on one of them.
    */
   async removeToxic(proxy: string, name: string): Promise<"removed" | "recreated"> {
+    const forget = () => {
+      const known = this.known.get(proxy);
+      if (known) known.toxics = known.toxics.filter((t) => t.name !== name);
+    };
     try {
       await this.removeHttp.delete(this.toxicUrl(proxy, name));
+      forget();
       return "removed";
     } catch (e) {
-      if (isMissing(e)) return "removed";
+      if (isMissing(e)) {
+        forget();
+        return "removed";
+      }
       if (e instanceof ToxiproxyCallError && e.status !== null && e.status < 500) throw e;
     }
     await this.recreateProxy(proxy, (t) => t.name !== name);
     return "recreated";
   }
 
-  /** Deletes and recreates a proxy, keeping its listen address, upstream, enabled state and chosen toxics. */
+  /**
+   * Deletes and recreates a proxy, keeping its listen address, upstream, enabled state and chosen toxics. Uses
+   * what this client set up when it knows the proxy (a hung proxy cannot be read), else reads it.
+   */
   async recreateProxy(name: string, keep: (toxic: ToxicSpec) => boolean = () => false): Promise<void> {
-    const state = await this.getProxy(name);
+    const state = this.known.get(name) ?? (await this.getProxy(name));
     if (!state) throw new ToxiproxyCallError(`toxiproxy recreate proxy ${name}: no such proxy`, 404);
-    await this.createProxy({ name, listen: state.listen, upstream: state.upstream });
-    for (const toxic of state.toxics.filter(keep)) await this.addToxic(name, toxic);
-    if (!state.enabled) await this.setEnabled(name, false);
+    const { listen, upstream, enabled, toxics } = structuredClone(state);
+    await this.createProxy({ name, listen, upstream });
+    for (const toxic of toxics.filter(keep)) await this.addToxic(name, toxic);
+    if (!enabled) await this.setEnabled(name, false);
   }
 
   /** Takes every toxic off the named proxies and enables them: the reset of one run on a shared server. */
