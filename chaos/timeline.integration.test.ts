@@ -146,11 +146,10 @@ describe("Timeline against real toxiproxy", () => {
       measured.push((await timedGet(port)) - base);
     }
     await timeline.done();
-    [100, 200, 300, 400].forEach((level, i) =>
-      expect(within(measured[i] ?? -1, level, 0.1, 20), `step ${i + 1}: ${measured[i]?.toFixed(0)} ms`).toBe(
-        true,
-      ),
-    );
+    for (const [i, level] of [100, 200, 300, 400].entries()) {
+      const got = measured[i] ?? -1;
+      expect(within(got, level, 0.1, 20), `step ${i + 1}: ${got.toFixed(0)} ms`).toBe(true);
+    }
     expect(events.map((e) => `${e.phase}:${e.step}`)).toEqual([
       "apply:latency 100 ms (1/4)",
       "step:latency 200 ms (2/4)",
