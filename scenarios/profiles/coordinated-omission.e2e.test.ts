@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { readK6Points } from "../../reports/analysis/k6-stream.js";
+import { Verdict } from "../../reports/verdict/schema.js";
+import { projectRoot } from "../../scripts/lib/paths.js";
+
+const root = projectRoot();
+
+it("a stalled portal cannot slow the load down: late requests are recorded and dropped iterations make the run inconclusive (exit 4)", async () => {
+  const out = mkdtempSync(join(tmpdir(), "ph-co-"));
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(root, "dist", "cli.js"),
+      "run",
+      "--config",
+      join(root, "examples", "coordinated-omission.json"),
+      "--out",
+      out,
+    ],
+    { encoding: "utf8", timeout: 240_000, cwd: root },
+  );
+  const runDir = /verdict: (.+)\/verdict\.json/.exec(res.stdout)?.[1];
+  if (!runDir) throw new Error(`no run directory in:\n${res.stdout}\n${res.stderr}`);
+  const v = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+  const stall = v.faults[0];
+  if (!stall || stall.appliedStartMs === null) throw new Error("the stall was not applied");
+
+  // Requests caught in the stall are held until it ends (6 s): they must appear with their true, long
+  // durations, not vanish or be replaced by the generator waiting for them.
+  const t0 = Date.parse(v.loadStartedAt);
+  let late = 0;
+  let longest = 0;
+  let dropped = 0;
+  for await (const p of readK6Points(join(runDir, "k6-results.json.gz"))) {
+    if (p.metric === "dropped_iterations") dropped += p.value;
+    if (p.metric === "http_req_duration" && p.value >= 3000 && p.timeMs - t0 >= stall.appliedStartMs) {
+      late++;
+      longest = Math.max(longest, p.value);
+    }
+  }
+  console.log(
+    `exit ${res.status}; ${late} requests recorded late (≥ 3 s, longest ${Math.round(longest)} ms); ${dropped} dropped iterations (verdict: ${v.load.droppedIterations}); outcome ${v.outcome}`,
+  );
+  expect(late).toBeGreaterThan(20);
+  // The longest wait is the stall itself (6 s), within 1 s.
+  expect(Math.abs(longest - 6000)).toBeLessThanOrEqual(1000);
+  expect(dropped).toBeGreaterThan(0);
+  expect(v.load.droppedIterations).toBe(dropped);
+  expect(v.outcome).toBe("inconclusive");
+  expect(v.inconclusiveReasons.join(" ")).toMatch(/dropped/);
+  expect(res.status).toBe(4);
+});
