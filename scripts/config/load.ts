@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { inputError } from "../lib/errors.js";
 import { formatIssues, parseJsonFile } from "../lib/validate.js";
 import { RunConfig, runConfigSchemaVersion } from "./run-config.js";
@@ -26,6 +27,14 @@ export const loadRunConfig = (flags: ConfigFlags): RunConfig => {
     ? parseJsonFile(RunConfig, flags.config)
     : RunConfig.parse({ schemaVersion: runConfigSchemaVersion });
   const merged: Record<string, unknown> = { ...base };
+  // Files named inside a config file are relative to that file, so a config works from any directory.
+  if (flags.config) {
+    const dir = dirname(flags.config);
+    for (const field of ["profile", "faults", "slo"] as const) {
+      const value = base[field];
+      if (!/^[a-z0-9-]+$/.test(value)) merged[field] = resolve(dir, value);
+    }
+  }
   if (flags.profile !== undefined) merged.profile = flags.profile;
   if (flags.faults !== undefined) merged.faults = flags.faults;
   if (flags.slo !== undefined) merged.slo = flags.slo;
