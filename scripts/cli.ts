@@ -25,7 +25,8 @@ Commands:
 
 Options for run and plan (flags override the config file):
   --config FILE      run config (JSON, see examples/ and examples/schemas/)
-  --profile NAME|FILE, --faults NAME|FILE, --slo NAME|FILE, --scale N, --seed N
+  --profile NAME|FILE, --faults NAME|FILE|random[:SEED], --slo NAME|FILE, --scale N, --seed N
+                     (--faults random draws a plan from --seed the target did not see in advance)
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
   --out DIR          where run directories go (default ./out)

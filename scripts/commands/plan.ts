@@ -1,3 +1,7 @@
+import { faultKind } from "../../chaos/faults/index.js";
+import { faultEnd } from "../../chaos/plan.js";
+import { renderTimelineText } from "../../chaos/timeline-text.js";
+import { levelAt } from "../../scenarios/profiles/compile.js";
 import type { RunPlan } from "../run/plan.js";
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
@@ -41,20 +45,27 @@ export const renderPlan = (plan: RunPlan): string => {
   });
   out.push(...rows);
   out.push("");
-  if (plan.faults.faults.length === 0) out.push(`Faults (${plan.faults.name}): none`);
+  if (plan.faults.faults.length === 0) out.push(`Faults (${plan.faults.name}, ${plan.faultsSource}): none`);
   else {
+    out.push(`Faults (${plan.faults.name}, ${plan.faultsSource}): ${plan.faults.description}`);
     out.push(
-      `Fault windows (${plan.faults.name}, ${plan.faultsSource}; seconds after t0, the start of the load):`,
+      `  ${pad("id", 28)}${pad("kind", 12)}${pad("link", 25)}${pad("window", 14)}what (toxiproxy semantics)`,
     );
-    for (const f of plan.faults.faults) {
-      const params = Object.entries(f.params as Record<string, unknown>)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(" ");
+    for (const f of plan.faults.faults)
       out.push(
-        `  ${pad(f.id, 20)}${pad(f.kind, 10)}${pad(f.link, 18)}${pad(`${f.startS}–${f.startS + f.durationS} s`, 12)}${params}`,
+        `  ${pad(f.id, 28)}${pad(f.kind, 12)}${pad(f.link, 25)}${pad(`${num(f.startS)}-${num(faultEnd(f))} s`, 14)}${faultKind(f.kind).describe(f.params)}`,
       );
-    }
   }
+  out.push("");
+  out.push(
+    ...renderTimelineText({
+      durationS: c.durationS,
+      levelAt: (t) => levelAt(p, t),
+      peakRequestsPerS: c.peakRequestsPerS,
+      baselineS: config.analysis.baselineMinS,
+      plan: plan.faults,
+    }),
+  );
   out.push("");
   const slo = plan.slo;
   out.push(`SLO ${slo.name} (${plan.sloSource}), judged on steady-state windows:`);

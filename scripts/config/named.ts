@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { FaultPlan } from "../../chaos/plan.js";
+import { randomPlan } from "../../chaos/random-plan.js";
+import type { LinkName } from "../../chaos/topology.js";
 import { Profile } from "../../scenarios/profiles/schema.js";
 import { Slo } from "../../scenarios/slo/schema.js";
 import { inputError } from "../lib/errors.js";
@@ -38,7 +40,36 @@ const resolveNamed = <S extends z.ZodType>(
 export const resolveProfile = (nameOrFile: string, field = "profile") =>
   resolveNamed("profile", Profile, nameOrFile, field);
 
-export const resolveFaultPlan = (nameOrFile: string, field = "faults") =>
-  resolveNamed("faults", FaultPlan, nameOrFile, field);
+/** What a generated fault plan needs to know about the run it is for. */
+export interface FaultPlanContext {
+  seed: number;
+  loadDurationS: number;
+  baselineS: number;
+  links?: readonly LinkName[];
+}
+
+/** `random` draws a plan from the run's seed, `random:N` from seed N (see chaos/random-plan.ts). */
+const randomPlanName = /^random(?::(\d{1,10}))?$/;
+
+export const resolveFaultPlan = (
+  nameOrFile: string,
+  field = "faults",
+  context?: FaultPlanContext,
+): { source: string; value: FaultPlan } => {
+  const random = randomPlanName.exec(nameOrFile);
+  if (random && !existsSync(nameOrFile)) {
+    if (!context)
+      throw inputError(`${field}: "${nameOrFile}" is drawn for a run; it needs the run's load and seed`);
+    const seed = random[1] === undefined ? context.seed : Number(random[1]);
+    if (seed > 2 ** 32 - 1) throw inputError(`${field}: seed ${seed} is above 2^32 - 1`);
+    try {
+      const { links, ...rest } = context;
+      return { source: `random:${seed}`, value: randomPlan({ ...rest, seed, ...(links ? { links } : {}) }) };
+    } catch (e) {
+      throw inputError(`${field}: ${(e as Error).message}`);
+    }
+  }
+  return resolveNamed("faults", FaultPlan, nameOrFile, field);
+};
 
 export const resolveSlo = (nameOrFile: string, field = "slo") => resolveNamed("slo", Slo, nameOrFile, field);

@@ -25,9 +25,14 @@ const urlTargetLinks = new Set(["citizen-gateway"]);
 
 export const buildRunPlan = (config: RunConfig): RunPlan => {
   const profile = resolveProfile(config.profile);
-  const faults = resolveFaultPlan(config.faults);
   const slo = resolveSlo(config.slo);
   const compiled = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
+  const faults = resolveFaultPlan(config.faults, "faults", {
+    seed: config.seed,
+    loadDurationS: compiled.durationS,
+    baselineS: config.analysis.baselineMinS,
+    ...(config.target.kind === "url" ? { links: ["citizen-gateway"] as const } : {}),
+  });
   const problems: string[] = [];
 
   let targetLabel = `mock (${config.target.kind === "mock" ? config.target.variant : ""})`;
