@@ -16,6 +16,10 @@ export default defineConfig({
             { find: /^k6$/, replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/k6.ts` },
             { find: /^k6\/http$/, replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/http.ts` },
             {
+              find: /^k6\/metrics$/,
+              replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/metrics.ts`,
+            },
+            {
               find: /^k6\/execution$/,
               replacement: `${import.meta.dirname}/scenarios/testing/k6-stubs/execution.ts`,
             },

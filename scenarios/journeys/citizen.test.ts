@@ -3,6 +3,7 @@ import { dossierCodePattern } from "../../mocks/contract/common.js";
 import type { K6Plan } from "../lib/plan.js";
 import { requests, type StubRequest, setHandler } from "../testing/k6-stubs/http.js";
 import { recorded, resetK6 } from "../testing/k6-stubs/k6.js";
+import { samples } from "../testing/k6-stubs/metrics.js";
 import { browse, submit } from "./citizen.js";
 
 const plan: K6Plan = {
@@ -29,6 +30,7 @@ const dossier = (n: number) => ({ code: `000.00.00.H01-250701-${String(n).padSta
 let logged: string[] = [];
 beforeEach(() => {
   resetK6();
+  samples.length = 0;
   logged = [];
   vi.spyOn(console, "log").mockImplementation((line: string) => {
     logged.push(line);
@@ -63,6 +65,8 @@ describe("citizen submission journey (k6 stubbed)", () => {
     expect(polls).toHaveLength(2);
     expect(polls[0]?.params.tags).toMatchObject({ journey: "citizen", step: "status" });
     expect(recorded.sleeps).toEqual([0.2, 0.4]);
+    expect(samples.filter((m) => m.metric === "dossiers_acknowledged")).toHaveLength(1);
+    expect(samples.find((m) => m.metric === "dossier_ack_ms")?.tags).toMatchObject({ step: "submit" });
   });
 
   it("retries a shed submission with the same idempotency key, honouring Retry-After", () => {

@@ -1,6 +1,7 @@
 import { check } from "k6";
 import exec from "k6/execution";
 import { communeAgency, communesPerProvince, provinceAgency, provinceLabel } from "../lib/agencies.js";
+import { dossierAckMs, dossiersAcknowledged, dossiersSubmitted } from "../lib/metrics.js";
 import type { K6Plan } from "../lib/plan.js";
 import { pause, portalClient, retryDelayS, type StepTags } from "../lib/portal-client.js";
 import { recordDossier } from "../lib/records.js";
@@ -141,6 +142,11 @@ export const submit = (plan: K6Plan): void => {
     if (attempts < 3) pause(retryDelayS(res.headers["Retry-After"], backoff));
   }
   check(code, { "dossier acknowledged": (c) => typeof c === "string" }, tags);
+  dossiersSubmitted.add(1, tags);
+  if (code) {
+    dossiersAcknowledged.add(1, tags);
+    dossierAckMs.add(Date.now() - started, tags);
+  }
   recordDossier({
     ph: "dossier",
     kind: code ? "acknowledged" : "unacknowledged",

@@ -2,11 +2,11 @@ import { sleep } from "k6";
 import http, { type RefinedResponse, type ResponseType } from "k6/http";
 
 /** Tags every request so analysis can split by journey, step and province. */
-export interface StepTags {
+export type StepTags = {
   journey: string;
   step: string;
   province: string;
-}
+};
 
 export interface PortalClient {
   get(path: string, tags: StepTags, name: string): RefinedResponse<ResponseType>;
