@@ -65,7 +65,7 @@ describe("run config files", () => {
         const { code, lines } = errorLines(() => loadRunConfig({ config: brokenFile }));
         expect(code).toBe(2);
         expect(lines).toContainEqual(
-          expect.stringMatching(new RegExp(`^${brokenFile}: ${escape(render(path))}: `)),
+          expect.stringMatching(new RegExp(`^${brokenFile}: ${escapeRegExp(render(path))}: `)),
         );
       }
     });
@@ -97,4 +97,4 @@ describe("run config files", () => {
   });
 });
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
