@@ -19,4 +19,5 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 await build({ ...common, entryPoints: ["mocks/main.ts"], outfile: "dist/mock-part.js" });
+await build({ ...common, entryPoints: ["bench/run.ts"], outfile: "dist/bench.js" });
 chmodSync("dist/cli.js", 0o755);

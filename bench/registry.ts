@@ -1,0 +1,4 @@
+import type { Benchmark } from "./lib/result.js";
+
+/** Every benchmark `npm run bench` knows, by name. Add one line per benchmark module. */
+export const benchmarks: Benchmark[] = [];
