@@ -1,4 +1,5 @@
+import { journeyRate } from "./journey-rate.js";
 import type { Benchmark } from "./lib/result.js";
 
 /** Every benchmark `npm run bench` knows, by name. Add one line per benchmark module. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [journeyRate];

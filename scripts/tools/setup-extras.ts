@@ -4,7 +4,7 @@ import { environmentError } from "../lib/errors.js";
 
 type Say = (line: string) => void;
 
-/** Debian's Chromium (for the HTML report test) and podman + runc (for the containers stack). */
+/** Debian's Chromium (HTML report test), podman + runc (containers stack) and wrk (journey benchmark). */
 export const chromiumPath = "/usr/bin/chromium";
 
 const has = (cmd: string): boolean =>
@@ -43,4 +43,7 @@ export const ensureExtras = (say: Say): void => {
     say(`wrote ${conf} (runc, fixed ulimits)`);
   }
   say("podman ready");
+  // wrk is the reference load generator the journey benchmark compares k6 with.
+  if (!has("wrk")) aptInstall(["wrk"], say);
+  say("wrk ready");
 };

@@ -1,0 +1,194 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { K6Plan } from "../scenarios/lib/plan.js";
+import { compileProfile } from "../scenarios/profiles/compile.js";
+import { resolveProfile } from "../scripts/config/named.js";
+import { outDir } from "../scripts/lib/paths.js";
+import { allocatePorts } from "../scripts/lib/ports.js";
+import { stopRecorded } from "../scripts/lib/processes.js";
+import { bundleScenario } from "../scripts/run/bundle.js";
+import { k6Files, startK6 } from "../scripts/run/k6-runner.js";
+import { newRunId } from "../scripts/run/orchestrate.js";
+import { RunStateRecorder } from "../scripts/run/run-state.js";
+import { startStack } from "../scripts/run/stack.js";
+import { findTool } from "../scripts/tools/find-tools.js";
+import { cpuSeconds, cpuShares } from "./lib/cpu.js";
+import type { Benchmark, BenchResult } from "./lib/result.js";
+
+/** Requests per second of the July-1 observed peak at 1:1 scale (50,000 users, one request per 10 s). */
+const nationalPeak = 5000;
+/** Requests per second at design capacity (120,000 users). */
+const designCapacity = 12_000;
+const stepSeconds = 20;
+
+interface StepOutcome {
+  plannedRps: number;
+  achievedRps: number;
+  dropped: number;
+  errorRate: number;
+  p95Ms: number | null;
+  cpu: Record<string, number | null>;
+}
+
+const summaryFigure = (summary: unknown, metric: string, field: string): number => {
+  const m = (summary as { metrics?: Record<string, Record<string, number>> }).metrics?.[metric];
+  return m?.[field] ?? 0;
+};
+
+/**
+ * Climbs a ladder of request rates with the July-1 journey mix through toxiproxy into the mock, and keeps the
+ * highest rate the generator held with zero dropped iterations; then measures wrk on one status lookup in the
+ * same stack, so the ratio says how much of the machine's HTTP capacity k6's journeys reach.
+ */
+export const journeyRate: Benchmark = {
+  name: "journey-rate",
+  description:
+    "highest mixed-journey request rate with zero dropped iterations, next to wrk on the lookup endpoint",
+  async run(say): Promise<BenchResult> {
+    const k6 = findTool("k6");
+    const toxiproxy = findTool("toxiproxy");
+    if (!k6 || !toxiproxy) throw new Error("k6 and toxiproxy are needed: run `npx portal-harness setup`");
+    const runId = `bench-${newRunId()}`;
+    const runDir = join(outDir(), runId);
+    mkdirSync(join(runDir, "logs"), { recursive: true });
+    const recorder = new RunStateRecorder(runDir, runId);
+    const stack = await startStack({
+      runId,
+      runDir,
+      target: { kind: "mock", variant: "healthy" },
+      seed: 1,
+      toxiproxyBinary: toxiproxy.path,
+      recorder,
+    });
+    const steps: StepOutcome[] = [];
+    let wrkRps: number | null = null;
+    try {
+      const bundle = await bundleScenario(join(runDir, "script.js"));
+      const base = resolveProfile("july1-peak").value;
+      const ladder = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+      for (const rps of ladder) {
+        const profile = {
+          ...base,
+          scale: rps / (base.peakUsers.value / base.requestIntervalS.value),
+          compression: 60,
+          shape: [
+            { hour: 9, level: 1 },
+            { hour: 9 + stepSeconds / 60, level: 1 },
+          ],
+        };
+        const compiled = compileProfile(profile);
+        const stepDir = join(runDir, `rate-${rps}`);
+        mkdirSync(join(stepDir, "logs"), { recursive: true });
+        const plan: K6Plan = {
+          runId: `${runId}-${rps}`,
+          baseUrl: stack.citizenUrl,
+          seed: 1,
+          pollsPerSubmission: compiled.pollsPerSubmission,
+          requestTimeoutS: 10,
+          fatal: { errorRate: 0.9, p99Ms: 60_000, graceS: 60 },
+          provinces: base.provinces,
+          scenarios: compiled.scenarios,
+        };
+        const [apiPort] = (await allocatePorts(1)) as [number];
+        const files = k6Files(stepDir);
+        const proc = await startK6(k6.path, bundle.file, files, plan, apiPort);
+        recorder.addChild(proc.record);
+        const procs = new Map<string, number>([
+          ...recorder.state.children.map((c) => [c.name, c.pid] as [string, number]),
+          ["k6", proc.record.pid],
+        ]);
+        const sample = () => new Map([...procs].map(([n, pid]) => [n, cpuSeconds(pid)]));
+        await proc.resume();
+        const before = sample();
+        const started = Date.now();
+        await new Promise((r) => setTimeout(r, (stepSeconds - 1) * 1000));
+        const cpu = cpuShares(before, sample(), (Date.now() - started) / 1000);
+        await proc.exited;
+        const summary = JSON.parse(readFileSync(files.summary, "utf8")) as unknown;
+        const requests = summaryFigure(summary, "http_reqs", "count");
+        const outcome: StepOutcome = {
+          plannedRps: compiled.peakRequestsPerS * (1 - (compiled.notRun[0]?.share ?? 0)),
+          achievedRps: Math.round(requests / stepSeconds),
+          dropped: summaryFigure(summary, "dropped_iterations", "count"),
+          errorRate: summaryFigure(summary, "http_req_failed", "value"),
+          p95Ms: summaryFigure(summary, "http_req_duration", "p(95)") || null,
+          cpu,
+        };
+        steps.push(outcome);
+        say(
+          `planned ${Math.round(outcome.plannedRps)} req/s: achieved ${outcome.achievedRps}, dropped ${outcome.dropped}, errors ${(outcome.errorRate * 100).toFixed(2)} %, p95 ${outcome.p95Ms?.toFixed(1)} ms, CPU ${JSON.stringify(cpu)}`,
+        );
+        if (outcome.dropped > 0 || outcome.errorRate > 0.01) break;
+      }
+      const wrk = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+      if (wrk.error)
+        say("wrk is not installed (npx portal-harness setup --extras installs it): no comparison");
+      else {
+        const code = await oneDossier(stack.citizenUrl);
+        const res = spawnSync(
+          "wrk",
+          ["-t2", "-c64", "-d10s", `${stack.citizenUrl}/api/v1/dossiers/${code}`],
+          {
+            encoding: "utf8",
+            timeout: 30_000,
+          },
+        );
+        wrkRps = Number(/Requests\/sec:\s+([\d.]+)/.exec(res.stdout)?.[1] ?? Number.NaN);
+        if (!Number.isFinite(wrkRps)) wrkRps = null;
+        say(`wrk on the status lookup through the same proxy: ${wrkRps ?? "—"} req/s`);
+      }
+    } finally {
+      for (const c of [...recorder.state.children].reverse()) await stopRecorded(c);
+      await stack.stop();
+      recorder.end();
+    }
+    const held = steps.filter((s) => s.dropped === 0 && s.errorRate <= 0.01);
+    const best = held.at(-1) ?? null;
+    const bestRps = best?.achievedRps ?? 0;
+    const machines = bestRps > 0 ? Math.ceil(designCapacity / bestRps) : null;
+    return {
+      name: "journey-rate",
+      goal: `the July-1 observed peak at 1:1 scale (${nationalPeak} requests/s) with zero dropped iterations from one machine`,
+      met: bestRps >= nationalPeak,
+      figures: {
+        "highest held rate (requests/s)": bestRps,
+        "p95 at that rate (ms)": best?.p95Ms ?? null,
+        "wrk, same lookup endpoint (requests/s)": wrkRps,
+        "k6 journeys / wrk": wrkRps && bestRps ? Math.round((bestRps / wrkRps) * 100) / 100 : null,
+        "share of the national peak": Math.round((bestRps / nationalPeak) * 1000) / 1000,
+        "machines like this for design capacity (12,000 requests/s)": machines,
+        "CPU at that rate (cores)": best ? JSON.stringify(best.cpu) : null,
+      },
+      notes: [
+        `Each rung runs ${stepSeconds} s of the july1-peak journey mix (open model) through toxiproxy into the healthy mock; the ladder stops at the first rung with dropped iterations or more than 1 % errors.`,
+        "Generator, proxy and mock share the same 2 cores, so the ceiling is the machine's, not k6's alone: the CPU figures show who spends it.",
+        `Rungs: ${steps.map((s) => `${Math.round(s.plannedRps)}→${s.achievedRps} (dropped ${s.dropped})`).join(", ")}.`,
+        "Design-capacity machines assume the rate scales linearly with machines and that the portal is not the limit.",
+      ],
+    };
+  },
+};
+
+/** Submits one dossier so wrk has a real code to look up. */
+const oneDossier = async (baseUrl: string): Promise<string> => {
+  const list = (await fetch(`${baseUrl}/api/v1/procedures?limit=1`).then((r) => r.json())) as {
+    items?: Array<{ code: string }>;
+  };
+  const procedureCode = list.items?.[0]?.code;
+  if (!procedureCode) throw new Error("the mock returned no procedure");
+  const res = await fetch(`${baseUrl}/api/v1/dossiers`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": "bench-wrk-lookup-1" },
+    body: JSON.stringify({
+      procedureCode,
+      agencyCode: "000.00.00.H01",
+      applicant: { citizenId: "999000000001", fullName: "Công dân Thử nghiệm" },
+      attachments: [],
+      fees: [],
+    }),
+  });
+  const body = (await res.json()) as { code?: string };
+  if (!body.code) throw new Error(`the mock did not acknowledge a dossier: HTTP ${res.status}`);
+  return body.code;
+};
