@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { allocatePorts, portRange } from "../lib/ports.js";
-import { cleanLeftovers, findLeftovers } from "../run/run-state.js";
+import { cleanLeftovers, findLeftovers, liveProxies } from "../run/run-state.js";
 import { findTool } from "../tools/find-tools.js";
 import { type ToolName, toolNames, toolSpecs } from "../tools/versions.js";
 
@@ -10,7 +10,14 @@ export interface DoctorReport {
   toxiproxy: ToolReport;
   go: { version: string | null };
   ports: { range: string; free: boolean; error?: string };
-  leftovers: Array<{ runId: string; runDir: string; liveChildren: number; proxies: number }>;
+  leftovers: Array<{
+    runId: string;
+    runDir: string;
+    liveChildren: number;
+    /** Recorded proxies that still exist on a toxiproxy that answers. */
+    proxies: number;
+    containers: number;
+  }>;
   cleaned: string[];
   warnings: string[];
 }
@@ -22,7 +29,10 @@ export interface ToolReport {
   path: string | null;
 }
 
-/** Checks tools, ports and leftovers of crashed runs. `clean` stops the leftovers. */
+/**
+ * Checks tools, ports and leftovers of crashed or killed runs under `outRoot`. `clean` stops the leftovers:
+ * only what those runs recorded starting (processes by pid and start time, proxies by name, containers by id).
+ */
 export const runDoctor = async (outRoot: string, clean: boolean): Promise<DoctorReport> => {
   const warnings: string[] = [];
   const tools = {} as Record<ToolName, ToolReport>;
@@ -47,12 +57,15 @@ export const runDoctor = async (outRoot: string, clean: boolean): Promise<Doctor
     warnings.push(`loopback ports: ${(e as Error).message}`);
   }
   const found = findLeftovers(outRoot);
-  const leftovers = found.map((l) => ({
-    runId: l.state.runId,
-    runDir: l.runDir,
-    liveChildren: l.liveChildren.length,
-    proxies: l.state.proxies.length,
-  }));
+  const leftovers: DoctorReport["leftovers"] = [];
+  for (const l of found)
+    leftovers.push({
+      runId: l.state.runId,
+      runDir: l.runDir,
+      liveChildren: l.liveChildren.length,
+      proxies: (await liveProxies(l)).length,
+      containers: l.state.containers?.length ?? 0,
+    });
   let cleaned: string[] = [];
   if (found.length > 0) {
     if (clean) cleaned = await cleanLeftovers(found, "doctor");
@@ -83,7 +96,7 @@ export const renderDoctor = (r: DoctorReport): string => {
     line("toxiproxy", r.toxiproxy),
     `go: ${r.go.version ?? "not installed"}`,
     `loopback ports ${r.ports.range}: ${r.ports.free ? "free" : "NOT free"}`,
-    `leftovers of crashed runs: ${r.leftovers.length === 0 ? "none" : r.leftovers.map((l) => `${l.runId} (${l.liveChildren} processes, ${l.proxies} proxies)`).join(", ")}`,
+    `leftovers of crashed runs: ${r.leftovers.length === 0 ? "none" : r.leftovers.map((l) => `${l.runId} (${l.liveChildren} processes, ${l.proxies} proxies, ${l.containers} containers recorded)`).join(", ")}`,
     ...r.cleaned,
     ...r.warnings.map((w) => `warning: ${w}`),
   ];

@@ -1,19 +1,32 @@
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
 import { isSameProcess, processStartTime, stopRecorded, type TrackedProcess } from "../lib/processes.js";
 
 /**
- * A run's own record of what it started, written before each start, so that a later command can find and
- * stop whatever a crashed or killed run left behind, touching nothing it did not start.
+ * A run's own record of what it started, written as each thing starts, so that a later command can find and
+ * stop whatever a crashed or killed run left behind, touching nothing it did not start: processes by pid and
+ * start time, proxies by name on the toxiproxy that holds them, containers by id on the runtime that runs them.
  */
+const ChildRecord = z.object({ name: z.string(), pid: z.number().int(), startTime: z.number() });
+
+const ContainerRecord = z.object({
+  /** The container runtime's API socket (a Docker-compatible API, e.g. podman's). */
+  socket: z.string(),
+  id: z.string(),
+  name: z.string(),
+});
+export type ContainerRecord = z.infer<typeof ContainerRecord>;
+
 export const RunStateSchema = z.object({
   runId: z.string(),
   owner: z.object({ pid: z.number().int(), startTime: z.number() }),
   startedAt: z.string(),
   ended: z.boolean(),
-  children: z.array(z.object({ name: z.string(), pid: z.number().int(), startTime: z.number() })),
-  proxies: z.array(z.object({ adminUrl: z.string(), name: z.string() })),
+  children: z.array(ChildRecord),
+  proxies: z.array(z.object({ adminUrl: z.string(), name: z.string(), listen: z.string().optional() })),
+  containers: z.array(ContainerRecord).optional(),
   cleanedBy: z.string().optional(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
@@ -48,8 +61,14 @@ export class RunStateRecorder {
     this.flush();
   }
 
-  addProxy(adminUrl: string, name: string): void {
-    this.state.proxies.push({ adminUrl, name });
+  /** Recorded before the proxy is created, so a crash in between still leaves a record. */
+  addProxy(adminUrl: string, name: string, listen?: string): void {
+    this.state.proxies.push({ adminUrl, name, ...(listen === undefined ? {} : { listen }) });
+    this.flush();
+  }
+
+  addContainer(container: ContainerRecord): void {
+    this.state.containers = [...(this.state.containers ?? []), container];
     this.flush();
   }
 
@@ -78,7 +97,10 @@ const readState = (file: string): RunState | null => {
   }
 };
 
-/** Runs under `outRoot` that did not end and whose owner is gone: their children and proxies are leftovers. */
+/**
+ * Runs under `outRoot` that did not end and whose owner is gone (killed, crashed): their children, proxies and
+ * containers are leftovers. A run whose owner is still alive is running, not left over, and is not touched.
+ */
 export const findLeftovers = (outRoot: string): Leftover[] => {
   if (!existsSync(outRoot)) return [];
   const found: Leftover[] = [];
@@ -94,28 +116,105 @@ export const findLeftovers = (outRoot: string): Leftover[] => {
   return found;
 };
 
-const deleteProxy = async (adminUrl: string, name: string): Promise<void> => {
+/** The leftover's recorded proxies that still exist on a toxiproxy that answers. */
+export const liveProxies = async (left: Leftover): Promise<RunState["proxies"]> => {
+  const live: RunState["proxies"] = [];
+  for (const proxy of left.state.proxies) {
+    try {
+      const client = new ToxiproxyClient(proxy.adminUrl, { timeoutMs: 1000, retries: 0 });
+      if (await client.getProxy(proxy.name)) live.push(proxy);
+    } catch {
+      // No toxiproxy answers there: the proxy went with it.
+    }
+  }
+  return live;
+};
+
+/**
+ * Removes a container through the runtime's Docker-compatible API (stop at once, remove, with its volumes); when
+ * that API is gone too (its service was killed with the run), through the podman command.
+ */
+export const removeContainer = async (c: ContainerRecord): Promise<"removed" | "gone"> => {
   try {
-    await fetch(`${adminUrl}/proxies/${encodeURIComponent(name)}`, {
-      method: "DELETE",
-      signal: AbortSignal.timeout(2000),
+    return await removeContainerByApi(c);
+  } catch (e) {
+    const { spawnSync } = await import("node:child_process");
+    const rm = spawnSync("podman", ["rm", "--force", "--time", "0", c.id], {
+      encoding: "utf8",
+      timeout: 30_000,
     });
-  } catch {
-    // The toxiproxy server that held it is gone too, which removes the proxy with it.
+    if (rm.status === 0) return "removed";
+    if (/no such container/i.test(rm.stderr ?? "")) return "gone";
+    throw new Error(`${(e as Error).message}; podman rm: ${(rm.stderr ?? rm.error?.message ?? "").trim()}`);
   }
 };
 
-/** Stops every leftover child and removes every leftover proxy; marks the runs as cleaned. */
+const removeContainerByApi = async (c: ContainerRecord): Promise<"removed" | "gone"> => {
+  const { request } = await import("node:http");
+  return new Promise((resolvePromise, reject) => {
+    const req = request(
+      {
+        socketPath: c.socket,
+        method: "DELETE",
+        path: `/containers/${encodeURIComponent(c.id)}?force=true&v=true`,
+        timeout: 20_000,
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode === 404) resolvePromise("gone");
+          else if ((res.statusCode ?? 500) < 300) resolvePromise("removed");
+          else reject(new Error(`removing container ${c.name}: HTTP ${res.statusCode}`));
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`removing container ${c.name}: no answer`)));
+    // A runtime whose socket is gone has taken its containers' processes' API with it; report it.
+    req.on("error", reject);
+    req.end();
+  });
+};
+
+/**
+ * Stops every leftover of each run, in the reverse order of starting (the load generator first, toxiproxy
+ * last), after deleting its proxies (which may live on a toxiproxy the run did not start); then marks the run
+ * as cleaned. Failures are reported, not thrown, so one stuck item does not keep the rest alive.
+ */
 export const cleanLeftovers = async (leftovers: readonly Leftover[], by: string): Promise<string[]> => {
   const lines: string[] = [];
   for (const left of leftovers) {
-    for (const proxy of left.state.proxies) await deleteProxy(proxy.adminUrl, proxy.name);
-    for (const child of left.liveChildren) {
+    const run = left.state.runId;
+    const children = [...left.liveChildren].reverse();
+    const generator = children.filter((c) => c.name === "k6");
+    const others = children.filter((c) => c.name !== "k6");
+    const stop = async (child: TrackedProcess) => {
       await stopRecorded(child);
-      lines.push(`stopped leftover ${child.name} (pid ${child.pid}) of run ${left.state.runId}`);
+      if (isSameProcess(child.pid, child.startTime))
+        lines.push(`could not stop leftover ${child.name} (pid ${child.pid}) of run ${run}`);
+      else lines.push(`stopped leftover ${child.name} (pid ${child.pid}) of run ${run}`);
+    };
+    for (const child of generator) await stop(child);
+    let removed = 0;
+    for (const proxy of await liveProxies(left)) {
+      try {
+        await new ToxiproxyClient(proxy.adminUrl, { timeoutMs: 2000, retries: 1 }).deleteProxy(proxy.name);
+        removed++;
+      } catch (e) {
+        lines.push(`could not remove leftover proxy ${proxy.name} of run ${run}: ${(e as Error).message}`);
+      }
     }
-    if (left.state.proxies.length > 0)
-      lines.push(`removed ${left.state.proxies.length} leftover proxies of run ${left.state.runId}`);
+    if (removed > 0) lines.push(`removed ${removed} leftover proxies of run ${run}`);
+    for (const container of [...(left.state.containers ?? [])].reverse()) {
+      try {
+        if ((await removeContainer(container)) === "removed")
+          lines.push(`removed leftover container ${container.name} of run ${run}`);
+      } catch (e) {
+        lines.push(
+          `could not remove leftover container ${container.name} of run ${run}: ${(e as Error).message}`,
+        );
+      }
+    }
+    for (const child of others) await stop(child);
     writeAtomic(stateFile(left.runDir), { ...left.state, ended: true, cleanedBy: by });
   }
   return lines;
