@@ -13,31 +13,126 @@ export interface WindowStat {
   p99Ms: number | null;
 }
 
-interface OpenWindow {
+/** Requests, errors and a latency histogram over some slice of the run. */
+export interface Tally {
   requests: number;
   errors: number;
   hist: Histogram;
 }
 
+export const newTally = (): Tally => ({ requests: 0, errors: 0, hist: newHistogram() });
+
+const emptyWindow = (index: number, windowMs: number): WindowStat => ({
+  index,
+  startMs: index * windowMs,
+  requests: 0,
+  errors: 0,
+  errorRate: null,
+  p50Ms: null,
+  p95Ms: null,
+  p99Ms: null,
+});
+
+/**
+ * One time series of fixed windows. Only windows within the horizon of the newest sample keep a histogram;
+ * older ones are summarised into a few numbers, so memory grows with the run's duration in windows, never with
+ * its number of samples.
+ */
+export class WindowSeries {
+  private readonly open = new Map<number, Tally>();
+  private readonly closed = new Map<number, WindowStat>();
+  private newest = -1;
+
+  constructor(
+    readonly windowMs: number,
+    private readonly horizon: number,
+  ) {}
+
+  private at(index: number): Tally | undefined {
+    if (index < 0 || this.closed.has(index)) return undefined; // very late sample: in totals only
+    let w = this.open.get(index);
+    if (!w) {
+      w = newTally();
+      this.open.set(index, w);
+      if (index > this.newest) {
+        this.newest = index;
+        this.closeBefore(index - this.horizon);
+      }
+    }
+    return w;
+  }
+
+  request(tMs: number, failed: boolean): void {
+    const w = this.at(Math.floor(tMs / this.windowMs));
+    if (!w) return;
+    w.requests++;
+    if (failed) w.errors++;
+  }
+
+  duration(tMs: number, ms: number): void {
+    const w = this.at(Math.floor(tMs / this.windowMs));
+    if (w) recordMs(w.hist, ms);
+  }
+
+  private closeBefore(limit: number): void {
+    for (const [index, w] of this.open) {
+      if (index < limit) {
+        this.closed.set(index, {
+          index,
+          startMs: index * this.windowMs,
+          requests: w.requests,
+          errors: w.errors,
+          errorRate: w.requests === 0 ? null : w.errors / w.requests,
+          p50Ms: percentileMs(w.hist, 50),
+          p95Ms: percentileMs(w.hist, 95),
+          p99Ms: percentileMs(w.hist, 99),
+        });
+        this.open.delete(index);
+      }
+    }
+  }
+
+  /** Closes every window; the series in order from window 0 to `lastIndex` (or the newest), gaps filled. */
+  finish(lastIndex?: number): WindowStat[] {
+    this.closeBefore(Number.POSITIVE_INFINITY);
+    const end = lastIndex ?? this.newest;
+    const out: WindowStat[] = [];
+    for (let i = 0; i <= end; i++) out.push(this.closed.get(i) ?? emptyWindow(i, this.windowMs));
+    return out;
+  }
+
+  get newestIndex(): number {
+    return this.newest;
+  }
+}
+
 export interface WindowAggregatorOptions {
   t0Ms: number;
   windowMs: number;
+  /** Window of the per-step and per-province series (coarser for long runs, to bound their size). */
+  breakdownWindowMs?: number;
   /** Which samples count as steady state (outside fault and recovery windows). */
   isSteady: (tMs: number) => boolean;
-  /** Named time ranges (ms after t0) that get their own counts and histogram: the baseline, each fault. */
+  /** Named time ranges (ms after t0) that get their own tallies: the baseline, each fault, its recovery. */
   intervals?: ReadonlyArray<{ id: string; fromMs: number; toMs: number }>;
-  /** Windows this far behind the newest sample are closed (k6 output is only roughly time-ordered). */
-  horizonWindows?: number;
+  /** How far behind the newest sample windows stay open (k6 output is only roughly time-ordered). */
+  horizonMs?: number;
 }
 
-/**
- * Folds k6 points into per-window series and whole-run histograms. Only the newest windows keep a histogram;
- * closed windows keep a few numbers, so memory does not depend on run length.
- */
+export interface RetryTally {
+  /** Retries after a refused or failed submission. */
+  retries: number;
+  /** ... of which the portal's answer carried Retry-After. */
+  withRetryAfter: number;
+  /** ... of which the client waited at least as long as Retry-After asked. */
+  honoured: number;
+}
+
+/** Folds k6 points into per-window series (overall, per step, per province) and whole-run tallies. */
 export class WindowAggregator {
-  private readonly open = new Map<number, OpenWindow>();
-  private readonly closed = new Map<number, WindowStat>();
-  private newest = -1;
+  readonly series: WindowSeries;
+  readonly stepSeries = new Map<string, WindowSeries>();
+  readonly provinceSeries = new Map<string, WindowSeries>();
   readonly all = newHistogram();
   readonly steady = newHistogram();
   steadyRequests = 0;
@@ -46,127 +141,146 @@ export class WindowAggregator {
   totalErrors = 0;
   droppedIterations = 0;
   iterations = 0;
-  readonly perInterval = new Map<string, { requests: number; errors: number; hist: Histogram }>();
-  readonly perStep = new Map<string, { requests: number; errors: number; hist: Histogram }>();
-  private readonly horizon: number;
+  firstMs = Number.POSITIVE_INFINITY;
+  lastMs = Number.NEGATIVE_INFINITY;
+  readonly statuses = new Map<string, number>();
+  readonly retry: RetryTally = { retries: 0, withRetryAfter: 0, honoured: 0 };
+  readonly perInterval = new Map<string, Tally>();
+  readonly perStep = new Map<string, Tally>();
+  /** Per step, only steady-state samples (outside fault and recovery windows): what SLOs are judged on. */
+  readonly perStepSteady = new Map<string, Tally>();
+  readonly perProvince = new Map<string, Tally>();
+  private readonly breakdownMs: number;
+  private readonly breakdownHorizon: number;
+  private readonly intervals: ReadonlyArray<{ id: string; fromMs: number; toMs: number; tally: Tally }>;
 
   constructor(private readonly options: WindowAggregatorOptions) {
-    this.horizon = options.horizonWindows ?? 30;
-    for (const i of options.intervals ?? [])
-      this.perInterval.set(i.id, { requests: 0, errors: 0, hist: newHistogram() });
+    const horizonMs = options.horizonMs ?? 30_000;
+    this.series = new WindowSeries(options.windowMs, Math.max(2, Math.ceil(horizonMs / options.windowMs)));
+    this.breakdownMs = options.breakdownWindowMs ?? options.windowMs;
+    this.breakdownHorizon = Math.max(2, Math.ceil(horizonMs / this.breakdownMs));
+    this.intervals = (options.intervals ?? []).map((i) => {
+      const tally = newTally();
+      this.perInterval.set(i.id, tally);
+      return { ...i, tally };
+    });
   }
 
-  private intervalsAt(t: number): Array<{ requests: number; errors: number; hist: Histogram }> {
-    const out = [];
-    for (const i of this.options.intervals ?? []) {
-      if (t >= i.fromMs && t < i.toMs) {
-        const acc = this.perInterval.get(i.id);
-        if (acc) out.push(acc);
-      }
+  private keyed(
+    map: Map<string, Tally>,
+    seriesMap: Map<string, WindowSeries>,
+    key: string,
+  ): [Tally, WindowSeries] {
+    let tally = map.get(key);
+    let series = seriesMap.get(key);
+    if (!tally || !series) {
+      tally = newTally();
+      series = new WindowSeries(this.breakdownMs, this.breakdownHorizon);
+      map.set(key, tally);
+      seriesMap.set(key, series);
     }
-    return out;
+    return [tally, series];
   }
 
-  private window(index: number): OpenWindow | undefined {
-    if (this.closed.has(index)) return undefined; // very late sample: already summarised, counted in totals only
-    let w = this.open.get(index);
-    if (!w) {
-      w = { requests: 0, errors: 0, hist: newHistogram() };
-      this.open.set(index, w);
+  private steadyStep(step: string): Tally {
+    let t = this.perStepSteady.get(step);
+    if (!t) {
+      t = newTally();
+      this.perStepSteady.set(step, t);
     }
-    return w;
+    return t;
   }
 
   add(point: K6Point): void {
     const t = point.timeMs - this.options.t0Ms;
-    if (point.metric === "dropped_iterations") {
-      this.droppedIterations += point.value;
-      return;
-    }
-    if (point.metric === "iterations") {
-      this.iterations += point.value;
-      return;
-    }
-    const index = Math.floor(t / this.options.windowMs);
-    const w = index >= 0 ? this.window(index) : undefined;
-    const step = point.tags.step ?? "other";
-    let s = this.perStep.get(step);
-    if (!s) {
-      s = { requests: 0, errors: 0, hist: newHistogram() };
-      this.perStep.set(step, s);
-    }
-    const steady = this.options.isSteady(t);
-    const inIntervals = this.intervalsAt(t);
-    if (point.metric === "http_req_failed") {
-      this.totalRequests++;
-      s.requests++;
-      for (const acc of inIntervals) {
-        acc.requests++;
-        if (point.value > 0) acc.errors++;
+    switch (point.metric) {
+      case "dropped_iterations":
+        this.droppedIterations += point.value;
+        return;
+      case "iterations":
+        this.iterations += point.value;
+        return;
+      case "retry_wait_ms": {
+        this.retry.retries++;
+        const asked = point.retryAfter === undefined ? Number.NaN : Number(point.retryAfter);
+        if (Number.isFinite(asked)) {
+          this.retry.withRetryAfter++;
+          // A millisecond of slack for the clock's resolution.
+          if (point.value + 1 >= asked * 1000) this.retry.honoured++;
+        }
+        return;
       }
-      if (w) w.requests++;
-      if (steady) this.steadyRequests++;
-      if (point.value > 0) {
-        this.totalErrors++;
-        s.errors++;
-        if (w) w.errors++;
-        if (steady) this.steadyErrors++;
+      default:
+        break;
+    }
+    const [stepTally, stepSeries] = this.keyed(this.perStep, this.stepSeries, point.step ?? "other");
+    const [provTally, provSeries] = this.keyed(this.perProvince, this.provinceSeries, point.province ?? "—");
+    if (point.metric === "http_req_failed") {
+      const failed = point.value > 0;
+      if (t < this.firstMs) this.firstMs = t;
+      if (t > this.lastMs) this.lastMs = t;
+      this.totalRequests++;
+      if (failed) this.totalErrors++;
+      const status = point.status ?? "0";
+      this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+      this.series.request(t, failed);
+      stepSeries.request(t, failed);
+      provSeries.request(t, failed);
+      stepTally.requests++;
+      provTally.requests++;
+      if (failed) {
+        stepTally.errors++;
+        provTally.errors++;
+      }
+      if (this.options.isSteady(t)) {
+        this.steadyRequests++;
+        const st = this.steadyStep(point.step ?? "other");
+        st.requests++;
+        if (failed) {
+          this.steadyErrors++;
+          st.errors++;
+        }
+      }
+      for (const i of this.intervals) {
+        if (t >= i.fromMs && t < i.toMs) {
+          i.tally.requests++;
+          if (failed) i.tally.errors++;
+        }
       }
     } else if (point.metric === "http_req_duration") {
-      // Failed requests (refused connections) have no meaningful duration: latency is of answered requests.
-      if (point.tags.expected_response === "false" && point.tags.status === "0") return;
-      recordMs(this.all, point.value);
-      recordMs(s.hist, point.value);
-      if (w) recordMs(w.hist, point.value);
-      if (steady) recordMs(this.steady, point.value);
-      for (const acc of inIntervals) recordMs(acc.hist, point.value);
-    }
-    if (index > this.newest) {
-      this.newest = index;
-      this.closeBefore(index - this.horizon);
-    }
-  }
-
-  private closeBefore(limit: number): void {
-    for (const [index, w] of this.open) {
-      if (index < limit) {
-        this.closed.set(index, this.summarise(index, w));
-        this.open.delete(index);
+      // Refused connections have no meaningful duration: latency is of answered requests.
+      if (point.expectedResponse === "false" && point.status === "0") return;
+      const ms = point.value;
+      recordMs(this.all, ms);
+      recordMs(stepTally.hist, ms);
+      recordMs(provTally.hist, ms);
+      this.series.duration(t, ms);
+      stepSeries.duration(t, ms);
+      provSeries.duration(t, ms);
+      if (this.options.isSteady(t)) {
+        recordMs(this.steady, ms);
+        recordMs(this.steadyStep(point.step ?? "other").hist, ms);
       }
+      for (const i of this.intervals) if (t >= i.fromMs && t < i.toMs) recordMs(i.tally.hist, ms);
     }
   }
 
-  private summarise(index: number, w: OpenWindow): WindowStat {
-    return {
-      index,
-      startMs: index * this.options.windowMs,
-      requests: w.requests,
-      errors: w.errors,
-      errorRate: w.requests === 0 ? null : w.errors / w.requests,
-      p50Ms: percentileMs(w.hist, 50),
-      p95Ms: percentileMs(w.hist, 95),
-      p99Ms: percentileMs(w.hist, 99),
-    };
-  }
-
-  /** Closes every window and returns the series in order, with empty windows filled in. */
+  /** Closes every window and returns the overall series in order, with empty windows filled in. */
   finish(): WindowStat[] {
-    this.closeBefore(Number.POSITIVE_INFINITY);
-    const out: WindowStat[] = [];
-    for (let i = 0; i <= this.newest; i++) {
-      out.push(
-        this.closed.get(i) ?? {
-          index: i,
-          startMs: i * this.options.windowMs,
-          requests: 0,
-          errors: 0,
-          errorRate: null,
-          p50Ms: null,
-          p95Ms: null,
-          p99Ms: null,
-        },
-      );
-    }
-    return out;
+    return this.series.finish();
+  }
+
+  /** Per-step or per-province series, each over the same span of breakdown windows. */
+  breakdown(kind: "step" | "province"): Array<{ key: string; series: WindowStat[] }> {
+    const map = kind === "step" ? this.stepSeries : this.provinceSeries;
+    let last = -1;
+    for (const s of map.values()) last = Math.max(last, s.newestIndex);
+    return [...map.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, s]) => ({ key, series: s.finish(last) }));
+  }
+
+  get breakdownWindowMs(): number {
+    return this.breakdownMs;
   }
 }
