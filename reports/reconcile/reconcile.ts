@@ -1,18 +1,41 @@
+import { z } from "zod";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
 import type { DossierRecord } from "./records.js";
+import { finalStatuses, firstIllegalStep, type HistoryEntry } from "./transitions.js";
 
-export interface DossierSummary {
-  submitted: number;
-  acknowledged: number;
-  found: number;
-  lost: number;
-  duplicated: number;
-  stuck: number | null;
-  illegalTransitions: number | null;
-  examples: { lost: string[]; duplicated: string[]; malformed: string[] };
-  lookupErrors: number;
-  notes: string[];
-}
+/** What reconciliation found; saved as `reconciliation.json` so `report` can rebuild without the portal. */
+export const DossierSummary = z.object({
+  submitted: z.number().int(),
+  acknowledged: z.number().int(),
+  found: z.number().int(),
+  lost: z.number().int(),
+  /** Idempotency keys for which the portal holds more than one dossier. */
+  duplicated: z.number().int(),
+  /** Dossiers with no progress past the deadline; null when the run cannot tell (nothing was processed). */
+  stuck: z.number().int().nullable(),
+  illegalTransitions: z.number().int().nullable(),
+  examples: z.object({
+    lost: z.array(z.string()),
+    duplicated: z.array(z.string()),
+    malformed: z.array(z.string()),
+    stuck: z.array(z.string()).default([]),
+    illegal: z.array(z.string()).default([]),
+  }),
+  lookupErrors: z.number().int(),
+  notes: z.array(z.string()),
+});
+export type DossierSummary = z.infer<typeof DossierSummary>;
+
+export const Reconciliation = z.object({
+  schemaVersion: z.literal(1),
+  /** Where lookups went (the portal's own lookup API). */
+  portal: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  stuckAfterS: z.number(),
+  summary: DossierSummary,
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;
 
 export interface ReconcileOptions {
   /** Base URL of any portal that implements the contract's lookups. */
@@ -21,12 +44,18 @@ export interface ReconcileOptions {
   maxPerS?: number;
   timeoutMs?: number;
   maxExamples?: number;
+  /** A non-final dossier whose last status change is older than this is stuck. */
+  stuckAfterS?: number;
+  /** Hard ceiling on the whole reconciliation (lookups stop and count as errors past it). */
+  budgetMs?: number;
+  now?: () => number;
 }
 
 type Lookup = { kind: "ok"; body: unknown } | { kind: "missing" } | { kind: "error"; detail: string };
 
-const lookup = async (url: string, timeoutMs: number): Promise<Lookup> => {
+const lookup = async (url: string, timeoutMs: number, deadline: number): Promise<Lookup> => {
   for (let attempt = 0; attempt < 3; attempt++) {
+    if (Date.now() > deadline) return { kind: "error", detail: "reconciliation time budget spent" };
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
       if (res.status === 200) return { kind: "ok", body: (await res.json()) as unknown };
@@ -64,9 +93,35 @@ const throttled = async <T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 };
 
+interface LookedUpDossier {
+  code: string;
+  status?: number;
+  history?: HistoryEntry[];
+}
+
+const asDossier = (body: unknown): LookedUpDossier | null => {
+  if (typeof body !== "object" || body === null) return null;
+  const b = body as { code?: unknown; status?: unknown; history?: unknown };
+  if (typeof b.code !== "string") return null;
+  const history = Array.isArray(b.history)
+    ? (b.history as unknown[]).flatMap((h) => {
+        const e = h as { status?: unknown; at?: unknown };
+        return typeof e?.status === "number" && typeof e.at === "string"
+          ? [{ status: e.status, at: e.at }]
+          : [];
+      })
+    : undefined;
+  return {
+    code: b.code,
+    ...(typeof b.status === "number" ? { status: b.status } : {}),
+    ...(history ? { history } : {}),
+  };
+};
+
 /**
- * Looks every acknowledged dossier up through the portal's own API: by code (found or lost) and by
- * idempotency key (more than one dossier for a key is a duplicate).
+ * Looks every acknowledged dossier up through the portal's own API: by code (found or lost, its status
+ * history checked for illegal moves and for progress) and by idempotency key (more than one dossier for a
+ * key is a duplicate). Rate-limited and bounded in time; works against any portal implementing the contract.
  */
 export const reconcile = async (
   records: readonly DossierRecord[],
@@ -74,6 +129,9 @@ export const reconcile = async (
 ): Promise<DossierSummary> => {
   const maxExamples = options.maxExamples ?? 10;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const stuckAfterMs = (options.stuckAfterS ?? 60) * 1000;
+  const now = options.now ?? Date.now;
+  const deadline = Date.now() + (options.budgetMs ?? 300_000);
   const acked = records.filter((r) => r.kind === "acknowledged" && r.code !== undefined);
   const summary: DossierSummary = {
     submitted: records.length,
@@ -81,14 +139,14 @@ export const reconcile = async (
     found: 0,
     lost: 0,
     duplicated: 0,
-    stuck: null,
-    illegalTransitions: null,
-    examples: { lost: [], duplicated: [], malformed: [] },
+    stuck: 0,
+    illegalTransitions: 0,
+    examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
     lookupErrors: 0,
     notes: [],
   };
-  const example = (list: string[], code: string) => {
-    if (list.length < maxExamples) list.push(code);
+  const example = (list: string[], text: string) => {
+    if (list.length < maxExamples) list.push(text);
   };
   const codeOwners = new Map<string, Set<string>>();
   for (const r of acked) {
@@ -102,18 +160,36 @@ export const reconcile = async (
     if (keys.size > 1)
       summary.notes.push(`code ${code} was acknowledged for ${keys.size} different submissions`);
   }
+  let progressed = 0;
+  let withHistory = 0;
+  const stuckCandidates: string[] = [];
   const base = options.baseUrl.replace(/\/$/, "");
   await throttled(acked, options.concurrency ?? 16, options.maxPerS ?? 500, async (r) => {
     const code = r.code as string;
-    const byCode = await lookup(`${base}/api/v1/dossiers/${encodeURIComponent(code)}`, timeoutMs);
-    if (byCode.kind === "ok") summary.found++;
-    else if (byCode.kind === "missing") {
+    const byCode = await lookup(`${base}/api/v1/dossiers/${encodeURIComponent(code)}`, timeoutMs, deadline);
+    if (byCode.kind === "ok") {
+      summary.found++;
+      const d = asDossier(byCode.body);
+      if (d?.history && d.history.length > 0) {
+        withHistory++;
+        const illegal = firstIllegalStep(d.history, d.status);
+        if (illegal !== null) {
+          summary.illegalTransitions = (summary.illegalTransitions ?? 0) + 1;
+          example(summary.examples.illegal, `${code}: ${illegal}`);
+        }
+        const last = d.history[d.history.length - 1] as HistoryEntry;
+        if (d.history.some((h) => h.status !== (d.history?.[0]?.status ?? h.status))) progressed++;
+        if (!finalStatuses.has(last.status) && now() - Date.parse(last.at) > stuckAfterMs)
+          stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
+      }
+    } else if (byCode.kind === "missing") {
       summary.lost++;
       example(summary.examples.lost, code);
     } else summary.lookupErrors++;
     const byKey = await lookup(
       `${base}/api/v1/dossiers?idempotencyKey=${encodeURIComponent(r.key)}`,
       timeoutMs,
+      deadline,
     );
     if (byKey.kind === "ok") {
       const items = (byKey.body as { items?: Array<{ code: string }> }).items ?? [];
@@ -128,8 +204,25 @@ export const reconcile = async (
     summary.notes.push(
       `${unacked} submissions were never acknowledged (every attempt failed); they are not counted as lost`,
     );
-  summary.notes.push(
-    "stuck dossiers and illegal status transitions are not checked yet (no officer journey runs)",
-  );
+  if (withHistory === 0) {
+    summary.illegalTransitions = null;
+    summary.stuck = null;
+    summary.notes.push(
+      "the portal returned no status history, so transitions and progress cannot be checked",
+    );
+  } else if (progressed === 0) {
+    // Nothing moved at all: a portal where no officer works cannot be told from one that is stuck.
+    summary.stuck = null;
+    summary.notes.push(
+      `no dossier progressed past its first status during the run, so stuck dossiers cannot be told from unprocessed ones (deadline ${stuckAfterMs / 1000} s)`,
+    );
+  } else {
+    summary.stuck = stuckCandidates.length;
+    for (const s of stuckCandidates) example(summary.examples.stuck, s);
+  }
+  if (summary.lookupErrors > 0)
+    summary.notes.push(
+      `${summary.lookupErrors} lookups failed after retries; those dossiers are neither found nor lost`,
+    );
   return summary;
 };

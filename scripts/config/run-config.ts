@@ -39,6 +39,16 @@ export const Criteria = z
     maxStartSkewMs: z.number().min(0).default(250),
     /** A run that dropped more than this share of planned iterations is inconclusive. */
     maxDroppedIterationsShare: z.number().min(0).max(1).default(0.001),
+    /** From primary loss to the first successful write on the standby (judged when the target has metrics). */
+    failoverWithinS: z.number().positive().default(10),
+    /** The gateway's queue must drain within this after its peak (judged when the target has metrics). */
+    queueDrainWithinS: z.number().positive().default(10),
+    /** The national-sync backlog must drain within this after its peak (judged when the target has metrics). */
+    syncDrainWithinS: z.number().positive().default(30),
+    /** A non-final dossier without a status change for this long is stuck (judged once any dossier progresses). */
+    stuckAfterS: z.number().positive().default(60),
+    /** Share of the run's error budget (SLO error rate × requests) it may burn in all; unset: reported only. */
+    maxErrorBudgetBurned: z.number().positive().optional(),
   })
   .strict();
 
