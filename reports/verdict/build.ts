@@ -1,7 +1,7 @@
 import type { ChaosEvent } from "../../chaos/events.js";
-import type { FaultEntry } from "../../chaos/plan.js";
 import { percentileMs } from "../analysis/histogram.js";
 import type { WindowAggregator, WindowStat } from "../analysis/windows.js";
+import type { TargetFigures } from "../metrics/figures.js";
 import type { DossierSummary } from "../reconcile/reconcile.js";
 import { faultTiming, type Tolerance, toleranceFrom } from "./resilience.js";
 import type { Criterion, FaultResult, Verdict } from "./schema.js";
@@ -12,6 +12,10 @@ export interface CriteriaSettings {
   recoverWithinS: number;
   maxStartSkewMs: number;
   maxDroppedIterationsShare: number;
+  failoverWithinS?: number | undefined;
+  queueDrainWithinS?: number | undefined;
+  syncDrainWithinS?: number | undefined;
+  maxErrorBudgetBurned?: number | undefined;
 }
 
 export interface AnalysisSettings {
@@ -22,28 +26,48 @@ export interface AnalysisSettings {
   p95SlackMs: number;
 }
 
+/** The few fields of a planned fault the verdict needs (any fault kind). */
+export interface PlannedFault {
+  id: string;
+  kind: string;
+  link: string;
+  startS: number;
+  durationS: number;
+}
+
+/** Service-level objectives (the SLO file): per step on steady-state samples, and acknowledgement time. */
+export interface SloSettings {
+  name: string;
+  steps: Partial<Record<string, { p95Ms: number; p99Ms: number; errorRate: number }>>;
+  acknowledgementP95Ms: number;
+}
+
 export interface VerdictInput {
   runId: string;
   target: string;
   profile: string;
   faultPlan: string;
   loadStartedAt: string;
-  faults: readonly FaultEntry[];
+  faults: readonly PlannedFault[];
   events: readonly ChaosEvent[];
   aggregator: WindowAggregator;
   windows: readonly WindowStat[];
   baselineRange: { fromMs: number; toMs: number };
   dossiers: DossierSummary;
+  targetFigures: TargetFigures;
   plannedIterations: number;
   plannedPeakRequestsPerS: number;
   k6ExitCode: number | null;
+  generatorCpu: { value: number } | { value: null; reason: string };
   criteria: CriteriaSettings;
+  slo: SloSettings | null;
+  /** p95 of the time from first submission attempt to acknowledgement (from the dossier records). */
+  acknowledgementP95Ms: number | null;
   analysis: AnalysisSettings;
   assumptions: string[];
   fingerprint: Verdict["fingerprint"];
 }
 
-const unavailable = (reason: string) => ({ value: null, reason });
 const round = (n: number | null, digits = 4): number | null =>
   n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -54,7 +78,9 @@ export const appliedTimes = (
 ): { start: number | null; end: number | null; errors: string[] } => {
   const mine = events.filter((e) => e.faultId === faultId);
   const apply = mine.find((e) => e.phase === "apply" && e.outcome !== "error");
-  const remove = mine.find((e) => e.phase === "remove" && e.outcome !== "error");
+  const removes = mine.filter((e) => e.phase === "remove" && e.outcome !== "error");
+  // A fault that takes several steps (flapping, ramp) ends with its last removal.
+  const remove = removes[removes.length - 1];
   return {
     start: apply?.appliedMs ?? null,
     end: remove?.appliedMs ?? null,
@@ -62,8 +88,13 @@ export const appliedTimes = (
   };
 };
 
+/** Faults that take the primary dossier service away: failover is measured from their applied start. */
+export const primaryLossKinds = new Set(["outage", "blackhole", "reset-peer"]);
+export const primaryLossLinks = new Set(["gateway-dossier-primary"]);
+
 export const buildVerdict = (input: VerdictInput): Verdict => {
   const { aggregator: agg, analysis, criteria: c } = input;
+  const slo = c.steadyErrorRateMax;
   const baseAcc = agg.perInterval.get("baseline");
   const baseErrorRate = baseAcc && baseAcc.requests > 0 ? baseAcc.errors / baseAcc.requests : null;
   const baseP95 = baseAcc ? percentileMs(baseAcc.hist, 95) : null;
@@ -74,6 +105,7 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
           analysis,
         )
       : null;
+  const allowedErrors = slo * agg.totalRequests;
 
   const faults: FaultResult[] = input.faults.map((f) => {
     const plannedStartMs = f.startS * 1000;
@@ -91,6 +123,7 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
             analysis.recoverWindows,
           )
         : { timeToDetectMs: null, timeToRecoverMs: null };
+    const errorRateDuring = acc && acc.requests > 0 ? acc.errors / acc.requests : null;
     return {
       id: f.id,
       kind: f.kind,
@@ -102,9 +135,11 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       startSkewMs: applied.start === null ? null : round(applied.start - plannedStartMs, 1),
       timeToDetectMs: round(timing.timeToDetectMs, 0),
       timeToRecoverMs: round(timing.timeToRecoverMs, 0),
-      errorRateDuring: acc && acc.requests > 0 ? round(acc.errors / acc.requests) : null,
+      errorRateDuring: round(errorRateDuring),
       p95DuringMs: acc ? percentileMs(acc.hist, 95) : null,
       requestsDuring: acc?.requests ?? 0,
+      burnRate: errorRateDuring === null || slo === 0 ? null : round(errorRateDuring / slo, 2),
+      errorBudgetBurned: acc && allowedErrors > 0 ? round(acc.errors / allowedErrors, 3) : null,
       errors: applied.errors,
     };
   });
@@ -119,14 +154,16 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
     threshold: number,
     unit: string,
     note?: string,
+    comparison: "<=" | ">=" = "<=",
   ): void => {
     criteria.push({
       id,
       title,
-      passed: observed !== null && observed <= threshold,
+      passed: observed !== null && (comparison === "<=" ? observed <= threshold : observed >= threshold),
       observed,
       threshold,
       unit,
+      ...(comparison === "<=" ? {} : { comparison }),
       ...(note === undefined ? {} : { note }),
     });
   };
@@ -174,14 +211,148 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       worst === null ? "a fault was never applied" : undefined,
     );
   }
-  judge("dossiers-lost", "Acknowledged dossiers the portal cannot find", input.dossiers.lost, 0, "dossiers");
+  if (input.slo) {
+    const slo = input.slo;
+    for (const [step, objective] of Object.entries(slo.steps)) {
+      if (!objective) continue;
+      const tally = agg.perStepSteady.get(step);
+      if (!tally || tally.requests === 0) continue; // a step this run does not exercise
+      const rate = tally.errors / tally.requests;
+      judge(
+        `slo-${step}-error-rate`,
+        `SLO ${slo.name}: ${step} error rate (steady state)`,
+        round(rate),
+        objective.errorRate,
+        "ratio",
+      );
+      const p95 = percentileMs(tally.hist, 95);
+      const p99 = percentileMs(tally.hist, 99);
+      const noLatency = "no answered requests in steady state";
+      judge(
+        `slo-${step}-p95`,
+        `SLO ${slo.name}: ${step} p95 latency (steady state)`,
+        p95,
+        objective.p95Ms,
+        "ms",
+        p95 === null ? noLatency : undefined,
+      );
+      judge(
+        `slo-${step}-p99`,
+        `SLO ${slo.name}: ${step} p99 latency (steady state)`,
+        p99,
+        objective.p99Ms,
+        "ms",
+        p99 === null ? noLatency : undefined,
+      );
+    }
+    if (input.dossiers.acknowledged > 0)
+      judge(
+        "slo-acknowledgement-p95",
+        `SLO ${slo.name}: p95 time from first submission attempt to acknowledgement`,
+        input.acknowledgementP95Ms,
+        slo.acknowledgementP95Ms,
+        "ms",
+        input.acknowledgementP95Ms === null ? "no acknowledgement time was recorded" : undefined,
+      );
+  }
+  const burned = allowedErrors > 0 ? agg.totalErrors / allowedErrors : null;
+  if (c.maxErrorBudgetBurned !== undefined)
+    judge(
+      "error-budget",
+      "Share of the run's error budget burned (errors ÷ (SLO error rate × requests))",
+      round(burned, 3),
+      c.maxErrorBudgetBurned,
+      "ratio",
+      burned === null ? "no requests" : undefined,
+    );
+  const d = input.dossiers;
+  judge("dossiers-lost", "Acknowledged dossiers the portal cannot find", d.lost, 0, "dossiers");
   judge(
     "dossiers-duplicated",
     "Idempotency keys that produced more than one dossier",
-    input.dossiers.duplicated,
+    d.duplicated,
     0,
     "dossiers",
   );
+  judge(
+    "dossiers-illegal-transitions",
+    "Dossiers whose status history makes an illegal move",
+    d.illegalTransitions,
+    0,
+    "dossiers",
+    d.illegalTransitions === null ? "the portal returned no status history" : undefined,
+  );
+  // Stuck is judged only when the run shows processing at all (reconcile sets it to null otherwise).
+  if (d.stuck !== null)
+    judge("dossiers-stuck", "Dossiers with no progress past the deadline", d.stuck, 0, "dossiers");
+  judge(
+    "dossiers-lookup-errors",
+    "Reconciliation complete (lookups that failed after retries)",
+    d.lookupErrors,
+    0,
+    "lookups",
+  );
+
+  const t = input.targetFigures;
+  const faultsTakePrimary = input.faults.some(
+    (f) => primaryLossKinds.has(f.kind) && primaryLossLinks.has(f.link),
+  );
+  if (t.source !== "none") {
+    const peak = t.queue.peakDepth.value;
+    if (peak !== null && peak > 0 && c.queueDrainWithinS !== undefined)
+      judge(
+        "queue-drain",
+        "Gateway queue drained after its peak",
+        t.queue.drainTimeMs.value,
+        c.queueDrainWithinS * 1000,
+        "ms",
+        t.queue.drainTimeMs.value === null ? t.queue.drainTimeMs.reason : undefined,
+      );
+    if (faultsTakePrimary && c.failoverWithinS !== undefined)
+      judge(
+        "failover",
+        "Failover: primary loss to first successful write on the standby",
+        t.failover.durationMs.value,
+        c.failoverWithinS * 1000,
+        "ms",
+        t.failover.durationMs.value === null ? t.failover.durationMs.reason : undefined,
+      );
+    const syncDrain = t.sync.drainTimeMs;
+    if ((t.sync.lagMs.value ?? 0) > 0 || (t.sync.backlogPeak.value ?? 0) > 0)
+      if (c.syncDrainWithinS !== undefined)
+        judge(
+          "sync-drain",
+          "National-sync backlog drained after its peak",
+          syncDrain.value,
+          c.syncDrainWithinS * 1000,
+          "ms",
+          syncDrain.value === null ? syncDrain.reason : undefined,
+        );
+  }
+  const retry = agg.retry;
+  const sentShare = retry.retries > 0 ? retry.withRetryAfter / retry.retries : null;
+  const honouredShare = retry.withRetryAfter > 0 ? retry.honoured / retry.withRetryAfter : null;
+  if (retry.retries > 0) {
+    judge(
+      "retry-after-sent",
+      "Refused submissions answered with Retry-After",
+      round(sentShare),
+      1,
+      "ratio",
+      undefined,
+      ">=",
+    );
+    if (honouredShare !== null)
+      judge(
+        "retry-after-honoured",
+        "Retries that waited as long as Retry-After asked",
+        round(honouredShare),
+        1,
+        "ratio",
+        undefined,
+        ">=",
+      );
+  }
   judge(
     "k6-safety-abort",
     "Run not aborted by the safety error-rate limit",
@@ -201,16 +372,33 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
     inconclusiveReasons.push(`k6 exited with code ${input.k6ExitCode}`);
   if (tol === null && faults.length > 0)
     inconclusiveReasons.push("no steady-state baseline before the first fault");
+  if (input.generatorCpu.value !== null && input.generatorCpu.value >= 0.95)
+    inconclusiveReasons.push(
+      `the load generator's CPU was saturated (${Math.round(input.generatorCpu.value * 100)} % of all cores on average over the load)`,
+    );
 
   const passed = criteria.every((x) => x.passed);
   const outcome = inconclusiveReasons.length > 0 ? "inconclusive" : passed ? "passed" : "failed";
-  const stepStats = [...agg.perStep.entries()].map(([step, s]) => ({
-    step,
-    requests: s.requests,
-    errorRate: s.requests > 0 ? round(s.errors / s.requests) : null,
-    p95Ms: percentileMs(s.hist, 95),
-    p99Ms: percentileMs(s.hist, 99),
-  }));
+  const stepStats = [...agg.perStep.entries()]
+    .filter(([, s]) => s.requests > 0)
+    .map(([step, s]) => ({
+      step,
+      requests: s.requests,
+      errorRate: s.requests > 0 ? round(s.errors / s.requests) : null,
+      p50Ms: percentileMs(s.hist, 50),
+      p95Ms: percentileMs(s.hist, 95),
+      p99Ms: percentileMs(s.hist, 99),
+    }));
+  const provinceStats = [...agg.perProvince.entries()]
+    .filter(([, s]) => s.requests > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([province, s]) => ({
+      province,
+      requests: s.requests,
+      errorRate: s.requests > 0 ? round(s.errors / s.requests) : null,
+      p95Ms: percentileMs(s.hist, 95),
+    }));
+  const noRetry = { value: null, reason: "no submission was retried, so no refusal was seen by the client" };
 
   return {
     schemaVersion: 1,
@@ -245,14 +433,40 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       p99Ms: percentileMs(agg.steady, 99),
     },
     steps: stepStats,
+    provinces: provinceStats,
+    errorBudget: {
+      sloErrorRate: slo,
+      allowedErrors: round(allowedErrors, 1) ?? 0,
+      errors: agg.totalErrors,
+      burned: round(burned, 3),
+    },
     dossiers: input.dossiers,
     queue: {
-      peakDepth: unavailable("queue metrics are not scraped yet"),
-      drainTimeMs: unavailable("queue metrics are not scraped yet"),
-      shed: unavailable("queue metrics are not scraped yet"),
+      peakDepth: t.queue.peakDepth,
+      drainTimeMs: t.queue.drainTimeMs,
+      shed: t.queue.shed,
+      admitted: t.queue.admitted,
+      retryAfter: {
+        retries: retry.retries,
+        sentShare: sentShare === null ? noRetry : { value: round(sentShare) ?? 0 },
+        honouredShare:
+          honouredShare === null
+            ? { value: null, reason: "no retry was answered with Retry-After" }
+            : { value: round(honouredShare) ?? 0 },
+      },
     },
-    failover: { durationMs: unavailable("this stack has no standby to fail over to") },
-    sync: { lagMs: unavailable("this stack has no national sync link") },
+    failover: {
+      durationMs: t.failover.durationMs,
+      primaryLostAtMs: t.failover.primaryLostAtMs,
+      firstStandbyWriteAtMs: t.failover.firstStandbyWriteAtMs,
+    },
+    sync: { lagMs: t.sync.lagMs, drainTimeMs: t.sync.drainTimeMs, backlogPeak: t.sync.backlogPeak },
+    targetMetrics: {
+      source: t.source,
+      samples: t.samples,
+      failedSamples: t.failedSamples,
+      intervalMs: t.intervalMs,
+    },
     load: {
       plannedIterations: Math.round(input.plannedIterations),
       achievedIterations: agg.iterations,
@@ -260,7 +474,7 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       achievedRequests: agg.totalRequests,
       droppedIterations: agg.droppedIterations,
       k6ExitCode: input.k6ExitCode,
-      generatorCpu: unavailable("generator CPU is not sampled yet"),
+      generatorCpu: input.generatorCpu,
     },
     series: input.windows.map((w) => ({
       t: w.startMs,

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { DossierSummary } from "../reconcile/reconcile.js";
 
 export const verdictSchemaVersion = 1;
 
 /** A figure the target cannot expose is null with a reason, never invented. */
-const Unavailable = z.object({ value: z.null(), reason: z.string() });
-const maybe = <T extends z.ZodType>(t: T) => z.union([z.object({ value: t }), Unavailable]);
+export const Unavailable = z.object({ value: z.null(), reason: z.string() });
+export const maybe = <T extends z.ZodType>(t: T) => z.union([z.object({ value: t }), Unavailable]);
 
 export const Criterion = z.object({
   id: z.string(),
@@ -13,6 +14,8 @@ export const Criterion = z.object({
   observed: z.number().nullable(),
   threshold: z.number(),
   unit: z.string(),
+  /** How observed is compared with threshold; absent means `<=`. */
+  comparison: z.enum(["<=", ">="]).optional(),
   /** A criterion that could not be judged (no data) fails, and says why. */
   note: z.string().optional(),
 });
@@ -32,6 +35,10 @@ export const FaultResult = z.object({
   errorRateDuring: z.number().nullable(),
   p95DuringMs: z.number().nullable(),
   requestsDuring: z.number().int(),
+  /** Error rate during the fault divided by the SLO's error rate (1 = burning the budget exactly as fast as allowed). */
+  burnRate: z.number().nullable().optional(),
+  /** Errors during the fault as a share of the whole run's error budget (SLO error rate × requests). */
+  errorBudgetBurned: z.number().nullable().optional(),
   errors: z.array(z.string()),
 });
 export type FaultResult = z.infer<typeof FaultResult>;
@@ -74,33 +81,64 @@ export const Verdict = z.object({
       step: z.string(),
       requests: z.number().int(),
       errorRate: z.number().nullable(),
+      p50Ms: z.number().nullable().optional(),
       p95Ms: z.number().nullable(),
       p99Ms: z.number().nullable(),
     }),
   ),
-  dossiers: z.object({
-    submitted: z.number().int(),
-    acknowledged: z.number().int(),
-    found: z.number().int(),
-    lost: z.number().int(),
-    duplicated: z.number().int(),
-    stuck: z.number().int().nullable(),
-    illegalTransitions: z.number().int().nullable(),
-    examples: z.object({
-      lost: z.array(z.string()),
-      duplicated: z.array(z.string()),
-      malformed: z.array(z.string()),
-    }),
-    lookupErrors: z.number().int(),
-    notes: z.array(z.string()),
-  }),
+  provinces: z
+    .array(
+      z.object({
+        province: z.string(),
+        requests: z.number().int(),
+        errorRate: z.number().nullable(),
+        p95Ms: z.number().nullable(),
+      }),
+    )
+    .optional(),
+  /** The whole run's error budget against the SLO error rate (steadyErrorRateMax). */
+  errorBudget: z
+    .object({
+      sloErrorRate: z.number(),
+      allowedErrors: z.number(),
+      errors: z.number().int(),
+      burned: z.number().nullable(),
+    })
+    .optional(),
+  dossiers: DossierSummary,
   queue: z.object({
     peakDepth: maybe(z.number()),
     drainTimeMs: maybe(z.number()),
     shed: maybe(z.number()),
+    admitted: maybe(z.number()).optional(),
+    /** Client side: retries after refused submissions, whether the portal sent Retry-After and the client waited. */
+    retryAfter: z
+      .object({
+        retries: z.number().int(),
+        sentShare: maybe(z.number()),
+        honouredShare: maybe(z.number()),
+      })
+      .optional(),
   }),
-  failover: z.object({ durationMs: maybe(z.number()) }),
-  sync: z.object({ lagMs: maybe(z.number()) }),
+  failover: z.object({
+    durationMs: maybe(z.number()),
+    primaryLostAtMs: z.number().nullable().optional(),
+    firstStandbyWriteAtMs: z.number().nullable().optional(),
+  }),
+  sync: z.object({
+    lagMs: maybe(z.number()),
+    drainTimeMs: maybe(z.number()).optional(),
+    backlogPeak: maybe(z.number()).optional(),
+  }),
+  /** Where queue, failover and sync figures came from: the target's scraped /metrics, if any. */
+  targetMetrics: z
+    .object({
+      source: z.string(),
+      samples: z.number().int(),
+      failedSamples: z.number().int(),
+      intervalMs: z.number().nullable(),
+    })
+    .optional(),
   load: z.object({
     plannedIterations: z.number(),
     achievedIterations: z.number(),
@@ -124,6 +162,8 @@ export const Verdict = z.object({
   fingerprint: z.object({
     tools: z.record(z.string(), z.string()),
     configHash: z.string(),
+    /** SHA-256 of the run's saved data files (k6 results, chaos events, console records, metrics, reconciliation). */
+    dataHashes: z.record(z.string(), z.string()).optional(),
     profileHash: z.string(),
     faultPlanHash: z.string(),
     scenarioBundleHash: z.string(),

@@ -1,112 +1,141 @@
 import type { Verdict } from "../verdict/schema.js";
+import { criterionTitle, formatValue, type Lang, labelsFor } from "./i18n.js";
 
-const fmt = (v: number | null, unit: string): string => {
-  if (v === null) return "—";
-  if (unit === "ratio") return `${(v * 100).toFixed(2)} %`;
-  if (unit === "ms") return `${Math.round(v * 10) / 10} ms`;
-  return `${v} ${unit}`;
-};
-
-const ms = (v: number | null): string => (v === null ? "—" : `${Math.round(v)} ms`);
-const pct = (v: number | null): string => (v === null ? "—" : `${(v * 100).toFixed(2)} %`);
-
-const outcomeLine: Record<Verdict["outcome"], string> = {
-  passed: "PASSED",
-  failed: "FAILED",
-  inconclusive: "INCONCLUSIVE",
-};
+const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "—" : `${Math.round(v)} ms`;
 
 /** A Markdown report for a merge-request comment or a terminal. */
-export const renderMarkdown = (v: Verdict): string => {
+export const renderMarkdown = (v: Verdict, lang: Lang = "en"): string => {
+  const L = labelsFor(lang);
+  const pct = (x: number | null | undefined): string =>
+    x === null || x === undefined ? "—" : formatValue(x, "ratio", lang);
   const lines: string[] = [];
-  lines.push(`# portal-harness run ${v.runId}: ${outcomeLine[v.outcome]}`);
+  lines.push(`# ${L.title} ${v.runId}: ${L.outcome[v.outcome]}`);
   lines.push("");
-  lines.push(`- Target: ${v.target}`);
-  lines.push(`- Profile: ${v.profile}; fault plan: ${v.faultPlan}`);
-  lines.push(`- Load started (t0): ${v.loadStartedAt}`);
-  for (const r of v.inconclusiveReasons) lines.push(`- **Inconclusive:** ${r}`);
+  lines.push(`- ${L.target}: ${v.target}`);
+  lines.push(`- ${L.profile}: ${v.profile}; ${L.faultPlan}: ${v.faultPlan}`);
+  lines.push(`- ${L.loadStarted}: ${v.loadStartedAt}`);
+  for (const r of v.inconclusiveReasons) lines.push(`- **${L.inconclusive}:** ${r}`);
   lines.push("");
-  lines.push("## Criteria");
+  lines.push(`## ${L.criteria}`);
   lines.push("");
-  lines.push("| | criterion | observed | threshold |");
+  lines.push(`| | ${L.criterion} | ${L.observed} | ${L.threshold} |`);
   lines.push("|---|---|---|---|");
   for (const c of v.criteria) {
     const note = c.note ? ` (${c.note})` : "";
+    const cmp = c.comparison === ">=" ? "≥" : "≤";
     lines.push(
-      `| ${c.passed ? "pass" : "**FAIL**"} | ${c.title} | ${fmt(c.observed, c.unit)}${note} | ≤ ${fmt(c.threshold, c.unit)} |`,
+      `| ${c.passed ? L.pass : `**${L.fail}**`} | ${criterionTitle(c.id, c.title, lang)} | ${formatValue(c.observed, c.unit, lang)}${note} | ${cmp} ${formatValue(c.threshold, c.unit, lang)} |`,
     );
   }
   lines.push("");
   if (v.faults.length > 0) {
-    lines.push("## Faults: planned vs applied (ms after t0)");
+    lines.push(`## ${L.faults}`);
     lines.push("");
     lines.push(
-      "| fault | link | planned | applied | start skew | time to detect | time to recover | error rate during | p95 during |",
+      `| ${L.fault} | ${L.link} | ${L.planned} | ${L.applied} | ${L.startSkew} | ${L.timeToDetect} | ${L.timeToRecover} | ${L.errorRateDuring} | ${L.p95During} | ${L.burnRate} |`,
     );
-    lines.push("|---|---|---|---|---|---|---|---|---|");
+    lines.push("|---|---|---|---|---|---|---|---|---|---|");
     for (const f of v.faults) {
       lines.push(
-        `| ${f.id} (${f.kind}) | ${f.link} | ${f.plannedStartMs}–${f.plannedEndMs} | ${ms(f.appliedStartMs)}–${ms(f.appliedEndMs)} | ${ms(f.startSkewMs)} | ${ms(f.timeToDetectMs)} | ${ms(f.timeToRecoverMs)} | ${pct(f.errorRateDuring)} | ${ms(f.p95DuringMs)} |`,
+        `| ${f.id} (${f.kind}) | ${f.link} | ${f.plannedStartMs}–${f.plannedEndMs} | ${ms(f.appliedStartMs)}–${ms(f.appliedEndMs)} | ${ms(f.startSkewMs)} | ${ms(f.timeToDetectMs)} | ${ms(f.timeToRecoverMs)} | ${pct(f.errorRateDuring)} | ${ms(f.p95DuringMs)} | ${f.burnRate ?? "—"} |`,
       );
     }
     lines.push("");
     lines.push(
-      `Baseline ${v.baseline.fromMs}–${v.baseline.toMs} ms: ${v.baseline.requests} requests, error rate ${pct(v.baseline.errorRate)}, p95 ${ms(v.baseline.p95Ms)}.`,
+      `${L.baseline} ${v.baseline.fromMs}–${v.baseline.toMs} ms: ${v.baseline.requests} ${L.requests}, ${pct(v.baseline.errorRate)}, p95 ${ms(v.baseline.p95Ms)}.`,
     );
-    lines.push(`Tolerance: ${v.tolerance.rule}.`);
+    lines.push(`${L.tolerance}: ${v.tolerance.rule}.`);
     lines.push("");
   }
-  lines.push("## Dossiers");
+  lines.push(`## ${L.dossiers}`);
   lines.push("");
   const d = v.dossiers;
+  const n = (x: number | null) => (x === null ? L.notChecked : String(x));
   lines.push(
-    `Submitted ${d.submitted}, acknowledged ${d.acknowledged}, found ${d.found}, lost ${d.lost}, duplicated ${d.duplicated}, lookup errors ${d.lookupErrors}.`,
+    `${L.funnel.submitted} ${d.submitted} → ${L.funnel.acknowledged} ${d.acknowledged} → ${L.funnel.found} ${d.found}; ${L.funnel.lost} ${d.lost}, ${L.funnel.duplicated} ${d.duplicated}, ${L.funnel.stuck} ${n(d.stuck)}, ${L.funnel.illegal} ${n(d.illegalTransitions)}, ${L.funnel.lookupErrors} ${d.lookupErrors}.`,
   );
-  if (d.examples.lost.length > 0) lines.push(`Lost, for example: ${d.examples.lost.join(", ")}.`);
-  if (d.examples.duplicated.length > 0)
-    lines.push(`Duplicated, for example: ${d.examples.duplicated.join("; ")}.`);
-  for (const n of d.notes) lines.push(`- ${n}`);
+  const ex: Array<[string, readonly string[]]> = [
+    [L.funnel.lost, d.examples.lost],
+    [L.funnel.duplicated, d.examples.duplicated],
+    [L.funnel.stuck, d.examples.stuck],
+    [L.funnel.illegal, d.examples.illegal],
+  ];
+  for (const [label, list] of ex)
+    if (list.length > 0) lines.push(`- ${L.examples} (${label}): ${list.join("; ")}`);
+  for (const note of d.notes) lines.push(`- ${note}`);
   lines.push("");
-  lines.push("## Load");
+  lines.push(`## ${L.resilience}`);
   lines.push("");
+  const fig = (label: string, m: { value: number | null; reason?: string } | undefined, unit: string) => {
+    if (m)
+      lines.push(
+        `- ${label}: ${m.value === null ? `${L.notMeasured} (${m.reason ?? ""})` : formatValue(m.value, unit, lang)}`,
+      );
+  };
+  fig(L.queuePeak, v.queue.peakDepth, "");
+  fig(L.queueDrain, v.queue.drainTimeMs, "ms");
+  fig(L.shed, v.queue.shed, "");
+  if (v.queue.retryAfter) {
+    lines.push(`- ${L.retries}: ${v.queue.retryAfter.retries}`);
+    fig(L.retryAfterSent, v.queue.retryAfter.sentShare, "ratio");
+    fig(L.retryAfterHonoured, v.queue.retryAfter.honouredShare, "ratio");
+  }
+  fig(L.failover, v.failover.durationMs, "ms");
+  fig(L.syncLag, v.sync.lagMs, "ms");
+  fig(L.syncDrain, v.sync.drainTimeMs, "ms");
+  if (v.errorBudget) {
+    const b = v.errorBudget;
+    lines.push(
+      `- ${L.errorBudget}: ${L.errorBudgetLine(formatValue(b.sloErrorRate, "ratio", lang), String(b.allowedErrors), b.errors, b.burned === null ? "—" : formatValue(b.burned, "ratio", lang))}`,
+    );
+  }
+  lines.push("");
+  lines.push(`## ${L.load}`);
+  lines.push("");
+  const l = v.load;
   lines.push(
-    `Planned ${v.load.plannedIterations} iterations (peak ${v.load.plannedPeakRequestsPerS} requests/s); achieved ${v.load.achievedIterations} iterations, ${v.load.achievedRequests} requests; dropped ${v.load.droppedIterations}. Steady state: p50 ${ms(v.steady.p50Ms)}, p95 ${ms(v.steady.p95Ms)}, p99 ${ms(v.steady.p99Ms)}, error rate ${pct(v.steady.errorRate)}.`,
+    L.loadLine(
+      l.plannedIterations,
+      l.plannedPeakRequestsPerS,
+      l.achievedIterations,
+      l.achievedRequests,
+      l.droppedIterations,
+    ),
+  );
+  fig(L.generatorCpu, l.generatorCpu, "ratio");
+  lines.push(
+    `${L.steady}: p50 ${ms(v.steady.p50Ms)}, p95 ${ms(v.steady.p95Ms)}, p99 ${ms(v.steady.p99Ms)}, ${pct(v.steady.errorRate)}.`,
   );
   lines.push("");
-  lines.push("| step | requests | error rate | p95 | p99 |");
-  lines.push("|---|---|---|---|---|");
+  lines.push(`| ${L.step} | ${L.requests} | % | p50 | p95 | p99 |`);
+  lines.push("|---|---|---|---|---|---|");
   for (const s of v.steps)
-    lines.push(`| ${s.step} | ${s.requests} | ${pct(s.errorRate)} | ${ms(s.p95Ms)} | ${ms(s.p99Ms)} |`);
+    lines.push(
+      `| ${s.step} | ${s.requests} | ${pct(s.errorRate)} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} | ${ms(s.p99Ms)} |`,
+    );
   lines.push("");
-  const missing = [
-    ["queue peak depth", v.queue.peakDepth],
-    ["failover duration", v.failover.durationMs],
-    ["national sync lag", v.sync.lagMs],
-    ["generator CPU", v.load.generatorCpu],
-  ] as const;
-  const notMeasured = missing.filter(([, m]) => m.value === null);
-  if (notMeasured.length > 0) {
-    lines.push("Not measured in this run:");
-    for (const [name, m] of notMeasured) lines.push(`- ${name}: ${"reason" in m ? m.reason : ""}`);
-    lines.push("");
-  }
   if (v.assumptions.length > 0) {
-    lines.push("## Assumptions (not published figures)");
+    lines.push(`## ${L.assumptions}`);
     lines.push("");
-    for (const a of v.assumptions) lines.push(`- Assumption: ${a}`);
+    for (const a of v.assumptions) lines.push(`- ${L.assumption}: ${a}`);
     lines.push("");
   }
-  lines.push("## Fingerprint");
+  lines.push(`## ${L.fingerprint}`);
   lines.push("");
   const f = v.fingerprint;
   lines.push(
-    `- Tools: ${Object.entries(f.tools)
+    `- ${L.tools}: ${Object.entries(f.tools)
       .map(([k, val]) => `${k} ${val}`)
       .join(", ")}; Node ${f.node}`,
   );
-  lines.push(`- Seed ${f.seed}; git ${f.gitRevision ?? "unknown"}`);
+  lines.push(`- ${L.seed} ${f.seed}; ${L.git} ${f.gitRevision ?? "unknown"}`);
   lines.push(
-    `- SHA-256: config ${f.configHash.slice(0, 16)}, profile ${f.profileHash.slice(0, 16)}, fault plan ${f.faultPlanHash.slice(0, 16)}, k6 bundle ${f.scenarioBundleHash.slice(0, 16)}`,
+    `- ${L.hashes}: config ${f.configHash.slice(0, 16)}, profile ${f.profileHash.slice(0, 16)}, fault plan ${f.faultPlanHash.slice(0, 16)}, k6 bundle ${f.scenarioBundleHash.slice(0, 16)}${Object.entries(
+      f.dataHashes ?? {},
+    )
+      .map(([k, h]) => `, ${k} ${h.slice(0, 16)}`)
+      .join("")}`,
   );
   lines.push("");
   return lines.join("\n");

@@ -1,0 +1,50 @@
+import type { Verdict } from "../verdict/schema.js";
+import { escapeXml as esc } from "./svg-chart.js";
+
+const fmt = (v: number | null, unit: string): string => (v === null ? "none" : `${v} ${unit}`);
+
+/**
+ * JUnit XML for any CI: one test case per criterion, a failure per failed criterion (and nothing else, so
+ * failures = failed criteria). Why a run was inconclusive goes into properties and system-out.
+ */
+export const renderJunit = (v: Verdict): string => {
+  const failures = v.criteria.filter((c) => !c.passed).length;
+  const suite = `portal-harness ${v.runId}`;
+  const lines: string[] = [];
+  lines.push('<?xml version="1.0" encoding="UTF-8"?>');
+  lines.push(
+    `<testsuites name="portal-harness" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="0" time="0">`,
+  );
+  lines.push(
+    `  <testsuite name="${esc(suite)}" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="0" time="0" timestamp="${esc(v.loadStartedAt.replace(/Z$/, ""))}">`,
+  );
+  lines.push("    <properties>");
+  const props: Array<[string, string]> = [
+    ["outcome", v.outcome],
+    ["target", v.target],
+    ["profile", v.profile],
+    ["faultPlan", v.faultPlan],
+    ["seed", String(v.fingerprint.seed)],
+    ["gitRevision", v.fingerprint.gitRevision ?? "unknown"],
+    ...v.inconclusiveReasons.map((r, i): [string, string] => [`inconclusive.${i}`, r]),
+  ];
+  for (const [name, value] of props)
+    lines.push(`      <property name="${esc(name)}" value="${esc(value)}"/>`);
+  lines.push("    </properties>");
+  for (const c of v.criteria) {
+    const cmp = c.comparison === ">=" ? ">=" : "<=";
+    const detail = `observed ${fmt(c.observed, c.unit)}, threshold ${cmp} ${fmt(c.threshold, c.unit)}${c.note ? ` (${c.note})` : ""}`;
+    const open = `    <testcase classname="portal-harness.criteria" name="${esc(`${c.id}: ${c.title}`)}" time="0"`;
+    if (c.passed) lines.push(`${open}/>`);
+    else {
+      lines.push(`${open}>`);
+      lines.push(`      <failure message="${esc(detail)}" type="criterion">${esc(detail)}</failure>`);
+      lines.push("    </testcase>");
+    }
+  }
+  const out = [`outcome: ${v.outcome}`, ...v.inconclusiveReasons.map((r) => `inconclusive: ${r}`)];
+  lines.push(`    <system-out>${esc(out.join("\n"))}</system-out>`);
+  lines.push("  </testsuite>");
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}\n`;
+};
