@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { Lang } from "../reports/writers/i18n.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
 import { renderPlan } from "./commands/plan.js";
+import { compareCommand, parseLang, reportCommand } from "./commands/report.js";
 import { type ConfigFlags, loadRunConfig } from "./config/load.js";
 import { inputError, isHarnessError } from "./lib/errors.js";
 import { ExitCode } from "./lib/exit-codes.js";
@@ -20,6 +22,10 @@ Commands:
   run       run a battery: --config FILE and/or --profile NAME|FILE --faults NAME|FILE
   plan      dry run: print rates per scenario, fault windows and safety limits; starts nothing
   doctor    check tools, versions, ports and leftovers of crashed runs (--json, --clean)
+  report    RUN_DIR: rebuild verdict.json, report.html, report.md and junit.xml from a run's saved data
+  compare   RUN_A RUN_B: what got better or worse; exit 1 on a regression beyond the tolerances
+            (--latency-tolerance PCT [10], --latency-slack MS [5], --error-rate-tolerance PP [0.5],
+            --duration-tolerance MS [1000], --json)
   setup     build the pinned k6 and toxiproxy from source into the tools cache
             (--extras: Debian's chromium and podman, used by the test suites)
 
@@ -30,7 +36,8 @@ Options for run and plan (flags override the config file):
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
   --out DIR          where run directories go (default ./out)
-  --json             (plan, doctor) machine-readable output
+  --json             (plan, doctor, compare) machine-readable output
+  --lang en|vi       (run, demo, report) report language, English by default
 
 Exit codes: 0 passed, 1 verdict failed, 2 bad input or refused target, 3 environment,
 4 inconclusive, 130 interrupted.`;
@@ -48,6 +55,11 @@ const options = {
   json: { type: "boolean" },
   clean: { type: "boolean" },
   extras: { type: "boolean" },
+  lang: { type: "string" },
+  "latency-tolerance": { type: "string" },
+  "latency-slack": { type: "string" },
+  "error-rate-tolerance": { type: "string" },
+  "duration-tolerance": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -66,7 +78,7 @@ const configFlags = (v: Record<string, unknown>): ConfigFlags => ({
   target: v.target as string | undefined,
 });
 
-const runCommand = async (flags: ConfigFlags, out: string): Promise<number> => {
+const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<number> => {
   const plan = buildRunPlan(loadRunConfig(flags));
   const controller = new AbortController();
   let interrupts = 0;
@@ -78,7 +90,7 @@ const runCommand = async (flags: ConfigFlags, out: string): Promise<number> => {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const result = await executeRun(plan, { outRoot: out, say, signal: controller.signal });
+    const result = await executeRun(plan, { outRoot: out, say, signal: controller.signal, lang });
     if (controller.signal.aborted) return ExitCode.interrupted;
     const v = result.verdict;
     if (v) {
@@ -90,7 +102,7 @@ const runCommand = async (flags: ConfigFlags, out: string): Promise<number> => {
       say(`outcome: ${v.outcome} (exit ${result.exitCode})`);
     }
     say(`verdict: ${join(result.runDir, "verdict.json")}`);
-    say(`report:  ${join(result.runDir, "report.md")}`);
+    say(`report:  ${join(result.runDir, "report.html")} (also report.md, junit.xml)`);
     return result.exitCode;
   } catch (e) {
     if (controller.signal.aborted) return ExitCode.interrupted;
@@ -108,8 +120,15 @@ export const main = async (argv: string[]): Promise<number> => {
     return command ? ExitCode.passed : ExitCode.badInput;
   }
   let values: Record<string, unknown>;
+  let positionals: string[];
+  const takesPositionals = command === "report" || command === "compare";
   try {
-    ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options,
+      allowPositionals: takesPositionals,
+      strict: true,
+    }));
   } catch (e) {
     throw inputError(`${command}: ${(e as Error).message}`);
   }
@@ -138,7 +157,7 @@ export const main = async (argv: string[]): Promise<number> => {
       return ExitCode.passed;
     }
     case "run":
-      return runCommand(configFlags(values), out);
+      return runCommand(configFlags(values), out, parseLang(values.lang));
     case "demo":
       return runCommand(
         {
@@ -146,7 +165,12 @@ export const main = async (argv: string[]): Promise<number> => {
           config: (values.config as string | undefined) ?? join(projectRoot(), "examples", "demo.json"),
         },
         out,
+        parseLang(values.lang),
       );
+    case "report":
+      return reportCommand(positionals, parseLang(values.lang), say);
+    case "compare":
+      return compareCommand(positionals, values, say);
     default:
       throw inputError(`unknown command "${command}"; see portal-harness --help`);
   }

@@ -5,13 +5,16 @@ import { type Spawned, spawnTracked } from "../lib/processes.js";
 
 /**
  * k6 calls home unless told not to: every k6 this harness starts has its usage report and automatic
- * extension resolution switched off, by flag and by environment.
+ * extension resolution switched off, by flag and by environment. The web dashboard runs only to export its
+ * HTML report beside ours: port -1 opens no port.
  */
-export const k6Environment = (base: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+export const k6Environment = (base: NodeJS.ProcessEnv, dashboardExport?: string): NodeJS.ProcessEnv => ({
   ...base,
   K6_NO_USAGE_REPORT: "true",
   K6_AUTO_EXTENSION_RESOLUTION: "false",
-  K6_WEB_DASHBOARD: "false",
+  ...(dashboardExport === undefined
+    ? { K6_WEB_DASHBOARD: "false" }
+    : { K6_WEB_DASHBOARD: "true", K6_WEB_DASHBOARD_PORT: "-1", K6_WEB_DASHBOARD_EXPORT: dashboardExport }),
 });
 
 export interface K6Files {
@@ -19,6 +22,8 @@ export interface K6Files {
   console: string;
   summary: string;
   log: string;
+  /** The k6 web dashboard's exported HTML report. */
+  dashboard: string;
 }
 
 export const k6Files = (runDir: string): K6Files => ({
@@ -26,6 +31,7 @@ export const k6Files = (runDir: string): K6Files => ({
   console: join(runDir, "k6-console.ndjson"),
   summary: join(runDir, "k6-summary.json"),
   log: join(runDir, "logs", "k6.log"),
+  dashboard: join(runDir, "k6-dashboard.html"),
 });
 
 export const k6Arguments = (script: string, files: K6Files, apiPort: number): string[] => [
@@ -63,7 +69,7 @@ export const startK6 = async (
 ): Promise<StartedK6> => {
   const log = openSync(files.log, "a");
   const spawned = spawnTracked("k6", binary, k6Arguments(script, files, apiPort), {
-    env: k6Environment({ ...process.env, PH_PLAN: JSON.stringify(plan) }),
+    env: k6Environment({ ...process.env, PH_PLAN: JSON.stringify(plan) }, files.dashboard),
     stdio: ["ignore", log, log],
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;

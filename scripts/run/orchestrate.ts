@@ -5,13 +5,15 @@ import { join } from "node:path";
 import type { ChaosEvent } from "../../chaos/events.js";
 import { Timeline } from "../../chaos/timeline.js";
 import { isMockVariant, mockVariantNames } from "../../mocks/variants.js";
-import { readK6Points } from "../../reports/analysis/k6-stream.js";
-import { WindowAggregator } from "../../reports/analysis/windows.js";
-import { reconcile } from "../../reports/reconcile/reconcile.js";
+import { ProcessCpuSampler } from "../../reports/metrics/process-cpu.js";
+import { MetricsScraper, probeMetrics } from "../../reports/metrics/scraper.js";
+import { type Reconciliation, reconcile } from "../../reports/reconcile/reconcile.js";
 import { readDossierRecords } from "../../reports/reconcile/records.js";
-import { buildVerdict } from "../../reports/verdict/build.js";
+import { analyseRunDir } from "../../reports/run-dir/analyse.js";
+import { runFiles } from "../../reports/run-dir/files.js";
+import type { RunMeta } from "../../reports/run-dir/meta.js";
 import type { Verdict } from "../../reports/verdict/schema.js";
-import { renderMarkdown } from "../../reports/writers/markdown.js";
+import type { Lang } from "../../reports/writers/i18n.js";
 import type { K6Plan } from "../../scenarios/lib/plan.js";
 import { plannedIterations } from "../../scenarios/profiles/compile.js";
 import { environmentError, HarnessError, inputError } from "../lib/errors.js";
@@ -56,6 +58,8 @@ export interface RunOptions {
   outRoot: string;
   say: (line: string) => void;
   signal: AbortSignal;
+  /** Language of the reports (English by default). */
+  lang?: Lang;
 }
 
 /** One run: stack up, paused k6, resume with the chaos clock, analyse, reconcile, verdict, stack down. */
@@ -82,7 +86,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
   mkdirSync(join(runDir, "k6"), { recursive: true });
   writeFileSync(
     join(runDir, "plan.json"),
-    `${JSON.stringify({ config, compiled: plan.compiled, faults: plan.faults, profile: plan.profile }, null, 2)}\n`,
+    `${JSON.stringify({ config, compiled: plan.compiled, faults: plan.faults, profile: plan.profile, slo: plan.slo }, null, 2)}\n`,
   );
   const recorder = new RunStateRecorder(runDir, runId);
   say(`run ${runId}: ${plan.targetLabel}, profile ${plan.profile.name}, faults ${plan.faults.name}`);
@@ -129,7 +133,22 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
 
     const eventsFile = join(runDir, "chaos-events.ndjson");
     writeFileSync(eventsFile, "");
+    // The target's /metrics (queue, failover, sync figures), sampled from just before the load starts.
+    const metricsUrl = `${stack.citizenUrl}/metrics`;
+    const metricsProblem = await probeMetrics(metricsUrl);
+    const metricsProbe =
+      metricsProblem === null
+        ? { url: metricsUrl, reason: null }
+        : { url: null, reason: `the target has no usable metrics endpoint (${metricsProblem})` };
+    const runLimitMs = (plan.compiled.durationS + 120) * 1000;
+    const scraper =
+      metricsProblem === null
+        ? new MetricsScraper({ url: metricsUrl, file: runFiles(runDir).metrics, maxDurationMs: runLimitMs })
+        : null;
+    scraper?.start();
+    const cpu = k6Proc.child.pid === undefined ? null : new ProcessCpuSampler(k6Proc.child.pid, runLimitMs);
     const { t0, wallMs } = await k6Proc.resume();
+    cpu?.start();
     const stackNow = stack;
     timeline = new Timeline({
       client: stackNow.client,
@@ -154,59 +173,46 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     const k6Exit = await proc.exited;
     signal.removeEventListener("abort", onAbort);
     await timeline.stop();
+    await scraper?.stop();
     abortIf();
     say(`k6 finished (exit ${k6Exit}); reconciling dossiers and analysing results`);
 
+    cpu?.stop();
     const records = await readDossierRecords(files.console);
-    const dossiers = await reconcile(records, { baseUrl: stackNow.citizenUrl });
+    const reconcileStarted = new Date().toISOString();
+    const dossiers = await reconcile(records, {
+      baseUrl: stackNow.citizenUrl,
+      stuckAfterS: config.criteria.stuckAfterS,
+    });
     abortIf();
-
-    const t0Ms = wallMs;
-    const windowMs = config.analysis.windowMs;
-    const recoverMs = config.criteria.recoverWithinS * 1000;
-    const applied = plan.faults.faults.map((f) => {
-      const start =
-        events.find((e) => e.faultId === f.id && e.phase === "apply")?.appliedMs ?? f.startS * 1000;
-      const end =
-        events.find((e) => e.faultId === f.id && e.phase === "remove")?.appliedMs ??
-        (f.startS + f.durationS) * 1000;
-      return { id: f.id, start, end };
-    });
-    const firstFault = Math.min(...applied.map((a) => a.start), Number.POSITIVE_INFINITY);
-    // The first two windows are warm-up (connections, JIT); the baseline ends where the first fault begins.
-    const baselineRange = {
-      fromMs: 2 * windowMs,
-      toMs: Number.isFinite(firstFault) ? firstFault : plan.compiled.durationS * 1000,
+    // Saved so that `portal-harness report` can rebuild every report without the portal.
+    const reconciliation: Reconciliation = {
+      schemaVersion: 1,
+      portal: stackNow.citizenUrl,
+      startedAt: reconcileStarted,
+      finishedAt: new Date().toISOString(),
+      stuckAfterS: config.criteria.stuckAfterS,
+      summary: dossiers,
     };
-    const aggregator = new WindowAggregator({
-      t0Ms,
-      windowMs,
-      isSteady: (t) => !applied.some((a) => t >= a.start && t < a.end + recoverMs),
-      intervals: [
-        { id: "baseline", fromMs: baselineRange.fromMs, toMs: baselineRange.toMs },
-        ...applied.map((a) => ({ id: `fault:${a.id}`, fromMs: a.start, toMs: a.end })),
-      ],
-    });
-    for await (const point of readK6Points(files.results)) aggregator.add(point);
-    const windows = aggregator.finish();
-
-    const verdict = buildVerdict({
+    const runFilesOf = runFiles(runDir);
+    writeFileSync(runFilesOf.reconciliation, `${JSON.stringify(reconciliation, null, 2)}\n`);
+    const cpuResult = cpu?.result();
+    const meta: RunMeta = {
+      schemaVersion: 1,
       runId,
       target: plan.targetLabel,
       profile: plan.profile.name,
       faultPlan: plan.faults.name,
       loadStartedAt,
-      faults: plan.faults.faults,
-      events,
-      aggregator,
-      windows,
-      baselineRange,
-      dossiers,
+      t0WallMs: wallMs,
+      k6ExitCode: k6Exit,
       plannedIterations: plan.compiled.scenarios.reduce((s, sc) => s + plannedIterations(sc), 0),
       plannedPeakRequestsPerS: plan.compiled.peakRequestsPerS,
-      k6ExitCode: k6Exit,
-      criteria: config.criteria,
-      analysis: config.analysis,
+      durationS: plan.compiled.durationS,
+      metrics: metricsProbe,
+      generatorCpu: cpuResult
+        ? { mean: cpuResult.mean, peak: cpuResult.peak, cores: cpuResult.cores }
+        : { mean: { value: null, reason: "k6's process id was not known" }, peak: null, cores: 0 },
       assumptions: [
         ...plan.profile.assumptions,
         ...plan.compiled.notRun.map(
@@ -224,9 +230,9 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
         gitRevision: gitRevision(),
         node: process.version,
       },
-    });
-    writeFileSync(join(runDir, "verdict.json"), `${JSON.stringify(verdict, null, 2)}\n`);
-    writeFileSync(join(runDir, "report.md"), renderMarkdown(verdict));
+    };
+    writeFileSync(runFilesOf.meta, `${JSON.stringify(meta, null, 2)}\n`);
+    const { verdict } = await analyseRunDir(runDir, { lang: options.lang ?? "en" });
     return { runDir, verdict, exitCode: exitCodeFor(verdict.outcome) };
   } finally {
     if (timeline) await timeline.stop();

@@ -1,0 +1,79 @@
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { compareVerdicts, defaultTolerances, renderComparison } from "../../reports/compare/compare.js";
+import { analyseRunDir } from "../../reports/run-dir/analyse.js";
+import { Verdict } from "../../reports/verdict/schema.js";
+import { Lang } from "../../reports/writers/i18n.js";
+import { inputError } from "../lib/errors.js";
+import { ExitCode, type ExitCodeValue } from "../lib/exit-codes.js";
+import { parseJsonFile } from "../lib/validate.js";
+
+export const parseLang = (value: unknown): Lang => {
+  if (value === undefined) return "en";
+  const parsed = Lang.safeParse(value);
+  if (!parsed.success) throw inputError(`--lang: "${String(value)}" is not a report language (en, vi)`);
+  return parsed.data;
+};
+
+export const exitCodeForOutcome = (outcome: Verdict["outcome"]): ExitCodeValue =>
+  outcome === "passed" ? ExitCode.passed : outcome === "failed" ? ExitCode.failed : ExitCode.inconclusive;
+
+/** `report RUN_DIR`: rebuilds verdict.json and every report from the run's saved data; exits with its outcome. */
+export const reportCommand = async (
+  positionals: readonly string[],
+  lang: Lang,
+  say: (line: string) => void,
+): Promise<ExitCodeValue> => {
+  if (positionals.length !== 1) throw inputError("report: give exactly one run directory, e.g. out/<run-id>");
+  const runDir = resolve(positionals[0] as string);
+  const { verdict, files, stats } = await analyseRunDir(runDir, { lang });
+  say(
+    `analysed ${stats.lines} lines (${(stats.bytes / 1e6).toFixed(1)} MB) of k6 results in ${(stats.ms / 1000).toFixed(1)} s`,
+  );
+  for (const c of verdict.criteria)
+    say(
+      `  ${c.passed ? "pass" : "FAIL"}  ${c.title}: ${c.observed ?? "—"} ${c.unit} (${c.comparison ?? "<="} ${c.threshold})`,
+    );
+  for (const r of verdict.inconclusiveReasons) say(`  INCONCLUSIVE  ${r}`);
+  say(`outcome: ${verdict.outcome}`);
+  for (const f of [files.verdict, files.reportHtml, files.reportMd, files.junit]) say(`wrote ${f}`);
+  return exitCodeForOutcome(verdict.outcome);
+};
+
+const verdictOf = (path: string): Verdict => {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "verdict.json") : path;
+  if (!existsSync(file))
+    throw inputError(`${file}: no verdict here (give a run directory or a verdict.json)`);
+  return parseJsonFile(Verdict, file);
+};
+
+const number = (flag: string, value: unknown, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw inputError(`--${flag}: "${String(value)}" is not a number ≥ 0`);
+  return n;
+};
+
+/** `compare RUN_A RUN_B`: what got better or worse; exit 1 on a regression beyond the tolerances. */
+export const compareCommand = (
+  positionals: readonly string[],
+  flags: Record<string, unknown>,
+  say: (line: string) => void,
+): ExitCodeValue => {
+  if (positionals.length !== 2)
+    throw inputError("compare: give two run directories (or verdict.json files): A then B");
+  const a = verdictOf(positionals[0] as string);
+  const b = verdictOf(positionals[1] as string);
+  const comparison = compareVerdicts(a, b, {
+    latencyPct: number("latency-tolerance", flags["latency-tolerance"], defaultTolerances.latencyPct),
+    latencySlackMs: number("latency-slack", flags["latency-slack"], defaultTolerances.latencySlackMs),
+    errorRatePp: number("error-rate-tolerance", flags["error-rate-tolerance"], defaultTolerances.errorRatePp),
+    durationSlackMs: number(
+      "duration-tolerance",
+      flags["duration-tolerance"],
+      defaultTolerances.durationSlackMs,
+    ),
+  });
+  say(flags.json ? JSON.stringify(comparison, null, 2) : renderComparison(comparison));
+  return comparison.regressions.length > 0 ? ExitCode.failed : ExitCode.passed;
+};
