@@ -1,5 +1,6 @@
 import { journeyRate } from "./journey-rate.js";
 import type { Benchmark } from "./lib/result.js";
+import { toxiproxyOverhead } from "./toxiproxy-overhead.js";
 
 /** Every benchmark `npm run bench` knows, by name. Add one line per benchmark module. */
-export const benchmarks: Benchmark[] = [journeyRate];
+export const benchmarks: Benchmark[] = [journeyRate, toxiproxyOverhead];
