@@ -1,30 +1,16 @@
-import type { FastifyInstance } from "fastify";
-import { buildApp as buildDossierService } from "./dossier-service/app.js";
-import { buildApp as buildGateway } from "./gateway/app.js";
+import { buildPart, isPartName, partNames } from "./parts.js";
 
 /**
- * Entry of one mock part as its own process: `node dist/mock-part.js PART PORT 'JSON options'`.
+ * Entry of one mock part as its own process: `node dist/mock-part.js PART PORT 'JSON config'`.
  * Listens on loopback only and prints one `ready` line.
  */
-const parts: Record<string, (options: Record<string, unknown>) => FastifyInstance> = {
-  gateway: (o) =>
-    buildGateway({
-      dossierUrl: String(o.dossierUrl),
-      seed: Number(o.seed ?? 1),
-      ...(o.maxInFlight === undefined ? {} : { maxInFlight: Number(o.maxInFlight) }),
-      ...(o.maxQueue === undefined ? {} : { maxQueue: Number(o.maxQueue) }),
-    }),
-  "dossier-primary": () => buildDossierService({ role: "primary" }),
-};
-
 const main = async (): Promise<void> => {
   const [part, portText, json] = process.argv.slice(2);
-  const factory = part ? parts[part] : undefined;
-  if (!factory || !portText) {
-    process.stderr.write(`usage: mock-part PART PORT [JSON]; parts: ${Object.keys(parts).join(", ")}\n`);
+  if (!part || !isPartName(part) || !portText) {
+    process.stderr.write(`usage: mock-part PART PORT [JSON]; parts: ${partNames.join(", ")}\n`);
     process.exit(2);
   }
-  const app = factory(json ? (JSON.parse(json) as Record<string, unknown>) : {});
+  const app = buildPart(part, json ? (JSON.parse(json) as unknown) : {});
   const stop = () => {
     void app.close().then(() => process.exit(0));
   };

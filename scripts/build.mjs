@@ -19,5 +19,6 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 await build({ ...common, entryPoints: ["mocks/main.ts"], outfile: "dist/mock-part.js" });
+await build({ ...common, entryPoints: ["mocks/write-openapi.ts"], outfile: "dist/write-openapi.js" });
 await build({ ...common, entryPoints: ["bench/run.ts"], outfile: "dist/bench.js" });
 chmodSync("dist/cli.js", 0o755);

@@ -1,7 +1,11 @@
 import { z } from "zod";
 
-/** Version of the portal contract; bumped on any breaking change to the operations below. */
-export const contractVersion = "1.0.0";
+/**
+ * Version of the portal contract. Major: a breaking change to an operation; minor: operations or optional
+ * fields added. 1.1 added identity, population, officer actions, payment, national sync and the platform
+ * services to the 1.0 catalogue-and-dossier core.
+ */
+export const contractVersion = "1.1.0";
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -26,3 +30,13 @@ export const ProcedureCode = z.string().regex(/^\d\.\d{6}$/, "procedure code lik
 /** Synthetic citizen ids use the reserved prefix 999, which no real SoDinhDanh carries. */
 export const CitizenId = z.string().regex(/^\d{12}$/, "12-digit citizen id");
 export const syntheticCitizenPrefix = "999";
+export const isSyntheticCitizenId = (id: string): boolean =>
+  /^\d{12}$/.test(id) && id.startsWith(syntheticCitizenPrefix);
+
+/** Timestamps in sync payloads: `yyyyMMddHHmmss` on the portal's clock (Asia/Ho_Chi_Minh). */
+export const SyncTimestamp = z.string().regex(/^\d{14}$/, "yyyyMMddHHmmss");
+
+export const OfficerId = z.string().regex(/^CB-\d{1,6}$/, "officer id like CB-12");
+
+/** Spec-style reply of the national and payment platforms: `error_code` "00" means success. */
+export const SpecReply = z.object({ error_code: z.string().regex(/^\d{2}$/), message: z.string() });

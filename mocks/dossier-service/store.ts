@@ -1,4 +1,5 @@
 import type { Dossier, SubmitDossierRequest } from "../contract/dossier.js";
+import { isLegalTransition } from "../contract/dossier.js";
 
 /** yyMMdd of an instant on the portal's clock, Asia/Ho_Chi_Minh (UTC+7, no DST). */
 export const portalDate = (at: Date): string => {
@@ -11,48 +12,163 @@ export const portalDate = (at: Date): string => {
 
 export const maxDailyPerAgency = 9999;
 
+/**
+ * A change to the store, in the order the primary made it. Replication ships these; applying one twice is
+ * harmless (full dossier state, counters only move up), so a batch can be resent after a lost reply.
+ */
+export type StoreOp =
+  | { seq: number; kind: "create"; dossier: Dossier; counterKey: string; n: number }
+  | { seq: number; kind: "update"; dossier: Dossier }
+  | { seq: number; kind: "delivered"; messageIds: string[] };
+
+/** A store op before the store assigns its sequence number (a distributive Omit keeps the union). */
+export type NewStoreOp = StoreOp extends infer O ? (O extends StoreOp ? Omit<O, "seq"> : never) : never;
+
 export type SubmitResult =
-  | { kind: "created"; dossier: Dossier }
+  | { kind: "created"; dossier: Dossier; op: StoreOp }
   | { kind: "existing"; dossier: Dossier }
   | { kind: "agency-limit"; agencyCode: string; date: string };
 
-/** In-memory dossiers with a per-agency daily counter and an idempotency index. */
+export type ChangeResult =
+  | { kind: "ok"; dossier: Dossier; op: StoreOp }
+  | { kind: "not-found" }
+  | { kind: "illegal"; from: number; to: number };
+
+/**
+ * In-memory dossiers with a per-agency daily counter and an idempotency index.
+ *
+ * Codes never repeat across failover (gap scheme): the primary never holds more than `codeGap` allocated but
+ * unreplicated numbers per counter (the service refuses new ones until replication catches up), so whatever
+ * the primary handed out that the standby never heard of lies within `codeGap` above the standby's highest
+ * replicated number. On promotion the standby therefore moves every counter, including ones it has never
+ * seen, `codeGap` forward. A failover costs at most `codeGap` numbers per agency and day (visible as a gap),
+ * and a new epoch can never reissue a code the old primary handed out, even one that reached the national
+ * portal through the old primary's outbox just before the cut.
+ */
 export class DossierStore {
   private readonly byCode = new Map<string, Dossier>();
   private readonly byKey = new Map<string, string[]>();
   private readonly counters = new Map<string, number>();
+  /** Counter start for agencies and days this node has no number for (raised by each promotion). */
+  private floor = 0;
+  private seq = 0;
 
   constructor(
     private readonly now: () => Date,
     private readonly honourIdempotency = true,
   ) {}
 
+  private nextOp(op: NewStoreOp): StoreOp {
+    this.seq++;
+    return { ...op, seq: this.seq } as StoreOp;
+  }
+
+  /** The counter key (`{agency}-{yyMMdd}`) a submission would use now. */
+  counterKeyFor(agencyCode: string): string {
+    return `${agencyCode}-${portalDate(this.now())}`;
+  }
+
+  findByKey(idempotencyKey: string): Dossier | undefined {
+    const code = this.byKey.get(idempotencyKey)?.[0];
+    return code === undefined ? undefined : this.byCode.get(code);
+  }
+
   submit(request: SubmitDossierRequest, idempotencyKey: string): SubmitResult {
-    const existing = this.byKey.get(idempotencyKey);
-    if (this.honourIdempotency && existing?.[0]) {
-      const dossier = this.byCode.get(existing[0]);
-      if (dossier) return { kind: "existing", dossier };
+    if (this.honourIdempotency) {
+      const existing = this.findByKey(idempotencyKey);
+      if (existing) return { kind: "existing", dossier: existing };
     }
     const at = this.now();
     const date = portalDate(at);
     const counterKey = `${request.agencyCode}-${date}`;
-    const n = (this.counters.get(counterKey) ?? 0) + 1;
+    const n = (this.counters.get(counterKey) ?? this.floor) + 1;
     if (n > maxDailyPerAgency) return { kind: "agency-limit", agencyCode: request.agencyCode, date };
-    this.counters.set(counterKey, n);
-    const code = `${counterKey}-${String(n).padStart(4, "0")}`;
     const iso = at.toISOString();
     const dossier: Dossier = {
-      code,
+      code: `${counterKey}-${String(n).padStart(4, "0")}`,
       procedureCode: request.procedureCode,
       agencyCode: request.agencyCode,
       idempotencyKey,
       status: 1,
       receivedAt: iso,
       history: [{ status: 1, at: iso }],
+      applicant: request.applicant,
+      attachments: request.attachments,
+      fees: request.fees,
+      payments: [],
     };
-    this.byCode.set(code, dossier);
-    this.byKey.set(idempotencyKey, [...(existing ?? []), code]);
-    return { kind: "created", dossier };
+    const op = this.nextOp({ kind: "create", dossier, counterKey, n });
+    this.apply(op);
+    return { kind: "created", dossier, op };
+  }
+
+  transition(code: string, toStatus: number, by: string, note?: string): ChangeResult {
+    const current = this.byCode.get(code);
+    if (!current) return { kind: "not-found" };
+    if (!isLegalTransition(current.status, toStatus))
+      return { kind: "illegal", from: current.status, to: toStatus };
+    const at = this.now().toISOString();
+    const dossier: Dossier = {
+      ...current,
+      status: toStatus,
+      history: [...current.history, { status: toStatus, at, by, ...(note === undefined ? {} : { note }) }],
+    };
+    const op = this.nextOp({ kind: "update", dossier });
+    this.apply(op);
+    return { kind: "ok", dossier, op };
+  }
+
+  /** A payment result; a paid dossier waiting for payment (6) goes back to processing (4). */
+  recordPayment(
+    code: string,
+    payment: { paymentId: string; amountVnd: number; result: "paid" | "failed" },
+  ): ChangeResult {
+    const current = this.byCode.get(code);
+    if (!current) return { kind: "not-found" };
+    if (current.payments?.some((p) => p.paymentId === payment.paymentId)) {
+      return { kind: "ok", dossier: current, op: this.nextOp({ kind: "update", dossier: current }) };
+    }
+    const at = this.now().toISOString();
+    const resume = payment.result === "paid" && current.status === 6;
+    const dossier: Dossier = {
+      ...current,
+      payments: [...(current.payments ?? []), { ...payment, at }],
+      ...(resume
+        ? {
+            status: 4,
+            history: [...current.history, { status: 4, at, by: "payment", note: payment.paymentId }],
+          }
+        : {}),
+    };
+    const op = this.nextOp({ kind: "update", dossier });
+    this.apply(op);
+    return { kind: "ok", dossier, op };
+  }
+
+  markDelivered(messageIds: string[]): StoreOp {
+    return this.nextOp({ kind: "delivered", messageIds });
+  }
+
+  /** Applies an op made here or replicated from the primary. */
+  apply(op: StoreOp): void {
+    if (op.seq > this.seq) this.seq = op.seq;
+    if (op.kind === "create") {
+      const { dossier } = op;
+      if (!this.byCode.has(dossier.code)) {
+        const codes = this.byKey.get(dossier.idempotencyKey) ?? [];
+        this.byKey.set(dossier.idempotencyKey, [...codes, dossier.code]);
+      }
+      this.byCode.set(dossier.code, dossier);
+      this.counters.set(op.counterKey, Math.max(this.counters.get(op.counterKey) ?? 0, op.n));
+    } else if (op.kind === "update") {
+      this.byCode.set(op.dossier.code, op.dossier);
+    }
+  }
+
+  /** Promotion to primary: move every counter `gap` forward (see the class comment for why). */
+  promote(gap: number): void {
+    for (const [key, n] of this.counters) this.counters.set(key, n + gap);
+    this.floor += gap;
   }
 
   get(code: string): Dossier | undefined {
@@ -68,5 +184,9 @@ export class DossierStore {
 
   get size(): number {
     return this.byCode.size;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
   }
 }

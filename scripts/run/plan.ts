@@ -6,6 +6,7 @@ import { resolveFaultPlan, resolveProfile, resolveSlo } from "../config/named.js
 import type { RunConfig } from "../config/run-config.js";
 import { inputError } from "../lib/errors.js";
 import { checkTargetUrl } from "./target-guard.js";
+import { targetLinks } from "./target-links.js";
 
 /** Everything a run will do, computed before anything starts (the dry run prints this). */
 export interface RunPlan {
@@ -19,9 +20,6 @@ export interface RunPlan {
   sloSource: string;
   targetLabel: string;
 }
-
-/** Links a URL target can be faulted on: only the citizen's own link, which the harness puts a proxy on. */
-const urlTargetLinks = new Set(["citizen-gateway"]);
 
 export const buildRunPlan = (config: RunConfig): RunPlan => {
   const profile = resolveProfile(config.profile);
@@ -39,13 +37,16 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
   if (config.target.kind === "url") {
     checkTargetUrl(config.target.baseUrl, config.target.allowHosts);
     targetLabel = config.target.baseUrl;
-    faults.value.faults.forEach((f, i) => {
-      if (!urlTargetLinks.has(f.link))
-        problems.push(
-          `${faults.source}: faults[${i}].link: ${f.link} is inside the target; a URL target can only be faulted on citizen-gateway`,
-        );
-    });
   }
+  const available = new Set<string>(targetLinks(config.target));
+  faults.value.faults.forEach((f, i) => {
+    if (!available.has(f.link))
+      problems.push(
+        config.target.kind === "url"
+          ? `${faults.source}: faults[${i}].link: ${f.link} is inside the target; a URL target can only be faulted on ${[...available].join(", ")}`
+          : `${faults.source}: faults[${i}].link: the mock has no link ${f.link} (it has ${[...available].join(", ")})`,
+      );
+  });
   if (compiled.peakRequestsPerS > config.safety.maxRequestsPerS)
     problems.push(
       `scale: the plan peaks at ${compiled.peakRequestsPerS} requests/s, above safety.maxRequestsPerS ${config.safety.maxRequestsPerS}`,

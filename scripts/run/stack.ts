@@ -1,18 +1,26 @@
 import { openSync } from "node:fs";
 import { join } from "node:path";
-import { proxyName } from "../../chaos/topology.js";
+import { type LinkName, links, proxyName } from "../../chaos/topology.js";
 import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
 import { startToxiproxy } from "../../chaos/toxiproxy-server.js";
+import type { PartConfig, PartName } from "../../mocks/parts.js";
 import type { Target } from "../config/run-config.js";
 import { projectRoot } from "../lib/paths.js";
 import { allocatePorts } from "../lib/ports.js";
 import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../lib/processes.js";
 import type { RunStateRecorder } from "./run-state.js";
+import { targetLinks } from "./target-links.js";
 
 /** The parts of one run: toxiproxy, the mock's processes (for a mock target) and one proxy per link. */
 export interface Stack {
   /** Where the citizens' traffic goes: the citizen → gateway proxy. */
   citizenUrl: string;
+  /** Where officers' traffic goes (the officer → gateway proxy); the citizen URL for a URL target. */
+  officerUrl: string;
+  /** The links this stack has, each with the loopback URL of its proxy. */
+  linkUrls: Partial<Record<LinkName, string>>;
+  /** Direct loopback URLs of the mock's parts (metrics, tests); empty for a URL target. */
+  partUrls: Partial<Record<PartName, string>>;
   client: ToxiproxyClient;
   proxyFor: (link: string) => string;
   toxiproxyVersion: string;
@@ -26,7 +34,7 @@ const waitForHealth = async (url: string, child: Spawned, name: string, logFile:
   void child.exited.then(() => {
     exited = true;
   });
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${name} exited while starting; see ${logFile}`);
     try {
@@ -47,7 +55,34 @@ export interface StackOptions {
   seed: number;
   toxiproxyBinary: string;
   recorder: RunStateRecorder;
+  /** Per-part settings over the variant's defaults (capacity, admission, failover timing), for tests and benchmarks. */
+  mock?: Partial<Record<PartName, Partial<PartConfig>>>;
 }
+
+const mockParts: readonly PartName[] = [
+  "identity",
+  "population",
+  "dossier-primary",
+  "dossier-standby",
+  "payment",
+  "national-sync",
+  "documents",
+  "reporting",
+  "meetings",
+  "gateway",
+];
+
+/**
+ * Which links a part calls out through, keyed by the part at the other end. The topology's `from` says who
+ * dials; the standby also dials the national portal through the province link, because once promoted it
+ * drains the outbox the primary can no longer drain.
+ */
+export const upstreamsOf = (part: PartName, linkUrl: (link: LinkName) => string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const l of links) if (l.from === part) out[l.to] = linkUrl(l.name);
+  if (part === "dossier-standby") out["national-sync"] = linkUrl("province-national");
+  return out;
+};
 
 export const startStack = async (o: StackOptions): Promise<Stack> => {
   const started: TrackedProcess[] = [];
@@ -55,13 +90,14 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     for (const proc of [...started].reverse()) await stopRecorded(proc);
   };
   try {
-    const [adminPort, citizenPort, dossierLinkPort, gatewayPort, dossierPort] = (await allocatePorts(5)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const wanted = targetLinks(o.target);
+    const ports = await allocatePorts(1 + wanted.length + (o.target.kind === "mock" ? mockParts.length : 0));
+    const next = () => {
+      const p = ports.shift();
+      if (p === undefined) throw new Error("port allocation came up short");
+      return p;
+    };
+    const adminPort = next();
     const logFor = (name: string) => join(o.runDir, "logs", `${name}.log`);
     const toxi = await startToxiproxy(o.toxiproxyBinary, adminPort, openSync(logFor("toxiproxy"), "a"));
     started.push(toxi.record);
@@ -69,39 +105,77 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     const client = new ToxiproxyClient(toxi.adminUrl);
     const toxiproxyVersion = await client.version();
     const proxyFor = (link: string) => proxyName(o.runId, link);
-    const addProxy = async (link: string, listenPort: number, upstream: string) => {
+    const linkPorts = new Map<LinkName, number>(wanted.map((l) => [l, next()]));
+    const linkUrl = (link: LinkName) => `http://127.0.0.1:${linkPorts.get(link) ?? 0}`;
+    const linkUrls: Partial<Record<LinkName, string>> = Object.fromEntries(
+      wanted.map((l) => [l, linkUrl(l)]),
+    );
+    const addProxy = async (link: LinkName, upstream: string) => {
       o.recorder.addProxy(toxi.adminUrl, proxyFor(link));
-      await client.createProxy({ name: proxyFor(link), listen: `127.0.0.1:${listenPort}`, upstream });
+      await client.createProxy({
+        name: proxyFor(link),
+        listen: `127.0.0.1:${linkPorts.get(link)}`,
+        upstream,
+      });
     };
 
     if (o.target.kind === "url") {
       const url = new URL(o.target.baseUrl);
       const port = url.port || (url.protocol === "https:" ? "443" : "80");
-      await addProxy("citizen-gateway", citizenPort, `${url.hostname}:${port}`);
-      return { citizenUrl: `http://127.0.0.1:${citizenPort}`, client, proxyFor, toxiproxyVersion, stop };
+      await addProxy("citizen-gateway", `${url.hostname}:${port}`);
+      const citizenUrl = linkUrl("citizen-gateway");
+      return {
+        citizenUrl,
+        officerUrl: citizenUrl,
+        linkUrls,
+        partUrls: {},
+        client,
+        proxyFor,
+        toxiproxyVersion,
+        stop,
+      };
     }
 
-    const part = (name: string, port: number, options: Record<string, unknown>) => {
+    const partPorts = new Map<PartName, number>(mockParts.map((p) => [p, next()]));
+    const partUrls: Partial<Record<PartName, string>> = Object.fromEntries(
+      mockParts.map((p) => [p, `http://127.0.0.1:${partPorts.get(p)}`]),
+    );
+    // Every part is reachable only through its link: a proxy per link, its upstream the part's own port.
+    for (const l of links) await addProxy(l.name, `127.0.0.1:${partPorts.get(l.to as PartName)}`);
+
+    const variant = o.target.variant;
+    const part = (name: PartName) => {
       const log = logFor(name);
+      const port = partPorts.get(name) as number;
+      const config: Partial<PartConfig> = {
+        ...o.mock?.[name],
+        variant,
+        seed: o.seed,
+        upstreams: upstreamsOf(name, linkUrl),
+      };
       const spawned = spawnTracked(
         name,
         process.execPath,
-        [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(options)],
+        [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(config)],
         { stdio: ["ignore", openSync(log, "a"), openSync(log, "a")] },
       );
       started.push(spawned.record);
       o.recorder.addChild(spawned.record);
       return waitForHealth(`http://127.0.0.1:${port}/healthz`, spawned, name, log);
     };
-    await addProxy("gateway-dossier-primary", dossierLinkPort, `127.0.0.1:${dossierPort}`);
-    await addProxy("citizen-gateway", citizenPort, `127.0.0.1:${gatewayPort}`);
-    await part("dossier-primary", dossierPort, { variant: o.target.variant });
-    await part("gateway", gatewayPort, {
-      dossierUrl: `http://127.0.0.1:${dossierLinkPort}`,
-      seed: o.seed,
-      variant: o.target.variant,
-    });
-    return { citizenUrl: `http://127.0.0.1:${citizenPort}`, client, proxyFor, toxiproxyVersion, stop };
+    // The gateway health-checks the primary from its first second, so it starts once the parts are up.
+    await Promise.all(mockParts.filter((p) => p !== "gateway").map(part));
+    await part("gateway");
+    return {
+      citizenUrl: linkUrl("citizen-gateway"),
+      officerUrl: linkUrl("officer-gateway"),
+      linkUrls,
+      partUrls,
+      client,
+      proxyFor,
+      toxiproxyVersion,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -1,0 +1,10 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../scripts/lib/paths.js";
+import { renderOpenApi } from "./contract/openapi.js";
+
+/** `npm run openapi`: regenerates the checked-in OpenAPI document from the zod schemas. */
+export const openApiFile = (): string => join(projectRoot(), "mocks", "openapi.json");
+
+writeFileSync(openApiFile(), renderOpenApi());
+process.stdout.write(`wrote ${openApiFile()}\n`);
