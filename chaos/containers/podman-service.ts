@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnTracked, stopRecorded, type TrackedProcess } from "../../scripts/lib/processes.js";
+
+/**
+ * podman's Docker-compatible API, started for one run on a socket of its own and stopped with it. No Docker
+ * engine runs on these machines; podman does (as root, with runc: `portal-harness setup --extras` installs it
+ * and writes /etc/containers/containers.conf). The socket is private to this process, so stopping the service
+ * never pulls it from under another run; it keeps its path across services of the same process because
+ * testcontainers connects once per process and keeps that connection's socket path. So one service at a time
+ * per process.
+ */
+export interface PodmanService {
+  /** Path of the API's unix socket. */
+  socket: string;
+  /** `unix://...`, for DOCKER_HOST. */
+  dockerHost: string;
+  record: TrackedProcess;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** GET a path on the API socket; resolves to the HTTP status, or null when nothing answers. */
+export const pingSocket = (socket: string, path = "/_ping", timeoutMs = 1000): Promise<number | null> =>
+  new Promise((resolvePromise) => {
+    const req = request({ socketPath: socket, path, method: "GET", timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolvePromise(res.statusCode ?? null);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolvePromise(null));
+    req.end();
+  });
+
+export const podmanAvailable = (): boolean =>
+  spawnSync("podman", ["--version"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+
+let active = false;
+
+export const startPodmanService = async (
+  onStart?: (record: TrackedProcess) => void,
+): Promise<PodmanService> => {
+  if (!podmanAvailable())
+    throw new Error(
+      "podman is not installed: run `npx portal-harness setup --extras` (needs root and apt-get)",
+    );
+  if (active) throw new Error("a podman service of this process is running: one containers stack at a time");
+  const dir = join(tmpdir(), `ph-podman-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const socket = join(dir, "podman.sock");
+  active = true;
+  const spawned = spawnTracked(
+    "podman-service",
+    "podman",
+    ["system", "service", "--time=0", `unix://${socket}`],
+    {
+      stdio: "ignore",
+    },
+  );
+  onStart?.(spawned.record);
+  const stop = async () => {
+    await stopRecorded(spawned.record, 5000);
+    rmSync(dir, { recursive: true, force: true });
+    active = false;
+  };
+  let exited = false;
+  void spawned.exited.then(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && !exited) {
+    if ((await pingSocket(socket)) === 200)
+      return { socket, dockerHost: `unix://${socket}`, record: spawned.record, stop };
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`podman's API did not come up on ${socket}${exited ? " (podman exited)" : ""}`);
+};
