@@ -1,0 +1,130 @@
+import type { K6Point } from "../analysis/k6-stream.js";
+import { WindowAggregator } from "../analysis/windows.js";
+import { targetFigures } from "../metrics/figures.js";
+import type { DossierSummary } from "../reconcile/reconcile.js";
+import { buildVerdict } from "../verdict/build.js";
+import type { Verdict } from "../verdict/schema.js";
+
+const t0 = Date.parse("2026-07-01T01:00:00Z");
+
+/**
+ * A verdict built by the real code from synthetic samples: 60 s at 50 requests/s, an outage from 20 to 25 s
+ * (errors), slower answers for `slowMs` after it, and the given dossier summary.
+ */
+export const sampleVerdict = (
+  o: { slowMs?: number; dossiers?: Partial<DossierSummary>; latencyMs?: number } = {},
+): Verdict => {
+  const faults = [
+    { id: "citizen-outage", kind: "outage", link: "citizen-gateway", startS: 20, durationS: 5 },
+  ];
+  const agg = new WindowAggregator({
+    t0Ms: t0,
+    windowMs: 1000,
+    isSteady: (t) => t < 20_000 || t >= 35_000,
+    intervals: [
+      { id: "baseline", fromMs: 2000, toMs: 20_000 },
+      { id: "fault:citizen-outage", fromMs: 20_000, toMs: 25_000 },
+    ],
+  });
+  const base = o.latencyMs ?? 5;
+  for (let i = 0; i < 3000; i++) {
+    const t = i * 20;
+    const down = t >= 20_000 && t < 25_000;
+    const slow = t >= 25_000 && t < 25_000 + (o.slowMs ?? 0);
+    const step = ["browse", "status", "submit"][i % 3] as string;
+    const p: Omit<K6Point, "metric" | "value"> = {
+      timeMs: t0 + t,
+      step,
+      province: `H${String((i % 34) + 1).padStart(2, "0")}`,
+      status: down ? "0" : "200",
+      expectedResponse: down ? "false" : "true",
+      retryAfter: undefined,
+    };
+    agg.add({ ...p, metric: "http_req_failed", value: down ? 1 : 0 });
+    agg.add({ ...p, metric: "http_req_duration", value: down ? 0 : slow ? 400 : base + (i % 7) });
+    agg.add({ ...p, metric: "iterations", value: 1 });
+  }
+  const windows = agg.finish();
+  const dossiers: DossierSummary = {
+    submitted: 100,
+    acknowledged: 98,
+    found: 98,
+    lost: 0,
+    duplicated: 0,
+    stuck: null,
+    illegalTransitions: 0,
+    examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
+    lookupErrors: 0,
+    notes: [],
+    ...o.dossiers,
+  };
+  return buildVerdict({
+    runId: "20260701-010000-abcdef",
+    target: "mock (healthy)",
+    profile: "july1-peak",
+    faultPlan: "demo",
+    loadStartedAt: new Date(t0).toISOString(),
+    faults,
+    events: [
+      {
+        faultId: "citizen-outage",
+        kind: "outage",
+        link: "citizen-gateway",
+        phase: "apply",
+        outcome: "ok",
+        plannedMs: 20_000,
+        requestedMs: 20_001,
+        appliedMs: 20_010,
+      },
+      {
+        faultId: "citizen-outage",
+        kind: "outage",
+        link: "citizen-gateway",
+        phase: "remove",
+        outcome: "ok",
+        plannedMs: 25_000,
+        requestedMs: 25_001,
+        appliedMs: 25_005,
+      },
+    ],
+    aggregator: agg,
+    windows,
+    baselineRange: { fromMs: 2000, toMs: 20_000 },
+    dossiers,
+    targetFigures: targetFigures(
+      null,
+      t0,
+      { atMs: null, faultId: null },
+      "the target exposes no metrics endpoint",
+    ),
+    plannedIterations: 3000,
+    plannedPeakRequestsPerS: 50,
+    k6ExitCode: 0,
+    generatorCpu: { value: 0.1 },
+    criteria: {
+      steadyErrorRateMax: 0.01,
+      steadyP95MaxMs: 500,
+      recoverWithinS: 10,
+      maxStartSkewMs: 250,
+      maxDroppedIterationsShare: 0.001,
+    },
+    slo: {
+      name: "default",
+      steps: { browse: { p95Ms: 500, p99Ms: 1500, errorRate: 0.01 } },
+      acknowledgementP95Ms: 3000,
+    },
+    acknowledgementP95Ms: 20,
+    analysis: { windowMs: 1000, recoverWindows: 5, errorRateTolerancePp: 1, p95Factor: 1.5, p95SlackMs: 25 },
+    assumptions: ["A user's request every 10–20 s while active."],
+    fingerprint: {
+      tools: { k6: "v2.3.0", toxiproxy: "2.12.0" },
+      configHash: "a".repeat(64),
+      profileHash: "b".repeat(64),
+      faultPlanHash: "c".repeat(64),
+      scenarioBundleHash: "d".repeat(64),
+      seed: 1,
+      gitRevision: null,
+      node: "v20",
+    },
+  });
+};
