@@ -117,6 +117,8 @@ export interface WindowAggregatorOptions {
   intervals?: ReadonlyArray<{ id: string; fromMs: number; toMs: number }>;
   /** How far behind the newest sample windows stay open (k6 output is only roughly time-ordered). */
   horizonMs?: number;
+  /** Find the first successful dossier write (submit step) at or after this time (the primary's loss). */
+  firstWriteAfterMs?: number;
 }
 
 export interface RetryTally {
@@ -144,6 +146,8 @@ export class WindowAggregator {
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = Number.NEGATIVE_INFINITY;
   readonly statuses = new Map<string, number>();
+  /** First successful submission at or after `firstWriteAfterMs`, ms after t0. */
+  firstWriteMs: number | null = null;
   readonly retry: RetryTally = { retries: 0, withRetryAfter: 0, honoured: 0 };
   readonly perInterval = new Map<string, Tally>();
   readonly perStep = new Map<string, Tally>();
@@ -221,6 +225,9 @@ export class WindowAggregator {
       if (t > this.lastMs) this.lastMs = t;
       this.totalRequests++;
       if (failed) this.totalErrors++;
+      const after = this.options.firstWriteAfterMs;
+      if (after !== undefined && !failed && point.step === "submit" && t >= after)
+        if (this.firstWriteMs === null || t < this.firstWriteMs) this.firstWriteMs = t;
       const status = point.status ?? "0";
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       this.series.request(t, failed);

@@ -47,35 +47,41 @@ describe("queue, failover and sync figures", () => {
     ).toBeNull();
   });
 
-  it("measures failover from primary loss to the first standby write, and says why a figure is missing", () => {
+  it("measures failover from primary loss to the first successful write, and says why a figure is missing", () => {
     const samples: MetricsSample[] = [
       sample(-100, {
         portal_gateway_queue_depth: 0,
         portal_gateway_shed_total: 3,
-        'portal_dossier_writes_total{role="standby"}': 0,
+        portal_failover_events_total: 0,
       }),
       sample(1000, {
         portal_gateway_queue_depth: 40,
         portal_gateway_shed_total: 10,
-        'portal_dossier_writes_total{role="standby"}': 0,
+        portal_failover_events_total: 0,
       }),
       { at: t0 + 1500, ok: false, error: "connection refused" },
       sample(2000, {
         portal_gateway_queue_depth: 5,
         portal_gateway_shed_total: 25,
-        'portal_dossier_writes_total{role="standby"}': 0,
+        'portal_failover_events_total{node="standby"}': 1,
       }),
       sample(3500, {
         portal_gateway_queue_depth: 0,
         portal_gateway_shed_total: 25,
-        'portal_dossier_writes_total{role="standby"}': 4,
+        portal_failover_events_total: 1,
       }),
     ];
-    const f = targetFigures(samples, t0, { atMs: 800, faultId: "primary-down" }, "unused");
+    const f = targetFigures(
+      samples,
+      t0,
+      { atMs: 800, faultId: "primary-down", firstWriteAfterMs: 3400 },
+      "unused",
+    );
     expect(f.queue.peakDepth).toEqual({ value: 40 });
     expect(f.queue.drainTimeMs).toEqual({ value: 2500 });
     expect(f.queue.shed).toEqual({ value: 22 });
-    expect(f.failover.durationMs).toEqual({ value: 2700 });
+    expect(f.failover.durationMs).toEqual({ value: 2600 });
+    expect(f.failover.promotedAtMs).toBe(2000);
     expect(f.failedSamples).toBe(1);
     expect(f.sync.lagMs.value).toBeNull();
     expect("reason" in f.sync.lagMs && f.sync.lagMs.reason).toMatch(/portal_sync_lag_seconds/);
@@ -85,10 +91,15 @@ describe("queue, failover and sync figures", () => {
     const f = targetFigures(
       null,
       t0,
-      { atMs: null, faultId: null },
+      { atMs: null, faultId: null, firstWriteAfterMs: null },
       "the target exposes no metrics endpoint",
     );
     expect(f.queue.peakDepth).toEqual({ value: null, reason: "the target exposes no metrics endpoint" });
     expect(f.source).toBe("none");
+    const noLoss = targetFigures(null, t0, { atMs: 5000, faultId: "p", firstWriteAfterMs: null }, "none");
+    expect(noLoss.failover.durationMs.value).toBeNull();
+    expect(
+      targetFigures(null, t0, { atMs: 5000, faultId: "p", firstWriteAfterMs: 7500 }, "x").failover.durationMs,
+    ).toEqual({ value: 2500 });
   });
 });

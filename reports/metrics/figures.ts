@@ -23,27 +23,31 @@ export const readMetricsSamples = async (file: string): Promise<MetricsSample[] 
   return out;
 };
 
-/** Values of one series (exact key, or the sum over every label set of a name when `sumLabels`). */
+/** Splits `name{a="1",b="2"}` into its name and labels. */
+const splitKey = (key: string): { name: string; labels: string } => {
+  const brace = key.indexOf("{");
+  return brace < 0 ? { name: key, labels: "" } : { name: key.slice(0, brace), labels: key.slice(brace) };
+};
+
+/**
+ * Values of one metric over time: the sum over every label set of `name` that carries all of `labels`
+ * (so a target that adds its own constant labels still matches).
+ */
 const seriesOf = (
   samples: ReadonlyArray<{ tMs: number; ok: boolean; values?: Record<string, number> }>,
   name: string,
-  sumLabels = false,
+  labels: readonly string[] = [],
 ): Array<{ tMs: number; v: number }> => {
   const out: Array<{ tMs: number; v: number }> = [];
   for (const s of samples) {
     if (!s.ok || !s.values) continue;
-    if (!sumLabels) {
-      const v = s.values[name];
-      if (v !== undefined) out.push({ tMs: s.tMs, v });
-      continue;
-    }
     let total = 0;
     let found = false;
     for (const [k, v] of Object.entries(s.values)) {
-      if (k === name || k.startsWith(`${name}{`)) {
-        total += v;
-        found = true;
-      }
+      const key = splitKey(k);
+      if (key.name !== name || !labels.every((l) => key.labels.includes(l))) continue;
+      total += v;
+      found = true;
     }
     if (found) out.push({ tMs: s.tMs, v: total });
   }
@@ -88,7 +92,13 @@ export interface TargetFigures {
   failedSamples: number;
   intervalMs: number | null;
   queue: { peakDepth: Measured; drainTimeMs: Measured; shed: Measured; admitted: Measured };
-  failover: { durationMs: Measured; primaryLostAtMs: number | null; firstStandbyWriteAtMs: number | null };
+  failover: {
+    durationMs: Measured;
+    primaryLostAtMs: number | null;
+    firstStandbyWriteAtMs: number | null;
+    /** When the target's metrics first showed a standby promotion after the loss (undefined: not exposed). */
+    promotedAtMs: number | null;
+  };
   sync: { lagMs: Measured; drainTimeMs: Measured; backlogPeak: Measured };
   /** Queue depth over time, for the report's chart. */
   queueSeries: Array<{ tMs: number; depth: number }>;
@@ -98,7 +108,33 @@ export interface PrimaryLoss {
   /** Applied start (ms after t0) of the fault that took the primary away, if the plan has one. */
   atMs: number | null;
   faultId: string | null;
+  /** First successful dossier write the load saw after that (from k6's results), if any. */
+  firstWriteAfterMs: number | null;
 }
+
+/**
+ * Failover duration: from primary loss to the first successful dossier write after it, as the citizens saw it
+ * (k6's results, so any portal can be judged). When the target's metrics show the standby's promotion, the
+ * figure also says when that happened.
+ */
+const failoverFigure = (
+  loss: PrimaryLoss,
+  promotedAtMs: number | null | undefined,
+): TargetFigures["failover"] => {
+  const base = {
+    primaryLostAtMs: loss.atMs,
+    firstStandbyWriteAtMs: loss.firstWriteAfterMs,
+    promotedAtMs: promotedAtMs ?? null,
+  };
+  if (loss.atMs === null)
+    return { ...base, durationMs: none("no fault in the plan takes the primary dossier service away") };
+  if (loss.firstWriteAfterMs === null)
+    return {
+      ...base,
+      durationMs: none("no dossier write succeeded after the primary was lost, before the run ended"),
+    };
+  return { ...base, durationMs: { value: Math.round(loss.firstWriteAfterMs - loss.atMs) } };
+};
 
 /**
  * Queue, failover and sync figures from the target's scraped metrics. `samples` null means the target has no
@@ -127,7 +163,7 @@ export const targetFigures = (
         shed: none(reason),
         admitted: none(reason),
       },
-      failover: { durationMs: none(reason), primaryLostAtMs: primaryLoss.atMs, firstStandbyWriteAtMs: null },
+      failover: failoverFigure(primaryLoss, undefined),
       sync: { lagMs: none(reason), drainTimeMs: none(reason), backlogPeak: none(reason) },
       queueSeries: [],
     };
@@ -155,23 +191,11 @@ export const targetFigures = (
   const shedPoints = seriesOf(samples, metricNames.shed);
   const admittedPoints = seriesOf(samples, metricNames.admitted);
 
-  const writes = seriesOf(samples, `${metricNames.writes}{role="standby"}`);
-  let failover: Measured;
-  let firstStandbyWriteAtMs: number | null = null;
-  if (primaryLoss.atMs === null)
-    failover = none("no fault in the plan takes the primary dossier service away");
-  else if (writes.length === 0)
-    failover = missing(`${metricNames.writes}{role="standby"} (successful writes on the standby)`);
-  else {
-    const lossAt = primaryLoss.atMs;
-    const before = [...writes].reverse().find((p) => p.tMs <= lossAt)?.v ?? 0;
-    const firstWrite = writes.find((p) => p.tMs > lossAt && p.v > before);
-    if (!firstWrite) failover = none(`no successful write on the standby after the primary was lost${res}`);
-    else {
-      firstStandbyWriteAtMs = firstWrite.tMs;
-      failover = { value: Math.round(firstWrite.tMs - lossAt) };
-    }
-  }
+  const promotions = seriesOf(samples, metricNames.failoverEvents);
+  const lossAt = primaryLoss.atMs;
+  const before = lossAt === null ? 0 : ([...promotions].reverse().find((p) => p.tMs <= lossAt)?.v ?? 0);
+  const promotedAtMs =
+    lossAt === null ? null : (promotions.find((p) => p.tMs > lossAt && p.v > before)?.tMs ?? null);
 
   const lag = seriesOf(samples, metricNames.syncLag);
   const backlog = seriesOf(samples, metricNames.syncBacklog);
@@ -193,7 +217,7 @@ export const targetFigures = (
           ? missing(metricNames.admitted)
           : { value: counterIncrease(admittedPoints) },
     },
-    failover: { durationMs: failover, primaryLostAtMs: primaryLoss.atMs, firstStandbyWriteAtMs },
+    failover: failoverFigure(primaryLoss, promotions.length > 0 ? promotedAtMs : undefined),
     sync: {
       lagMs: lag.length === 0 ? missing(metricNames.syncLag) : { value: Math.round(lagDrain.peak * 1000) },
       drainTimeMs:

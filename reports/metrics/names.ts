@@ -8,10 +8,10 @@ export const metricNames = {
   inFlight: "portal_gateway_in_flight",
   shed: "portal_gateway_shed_total",
   admitted: "portal_gateway_admitted_total",
-  /** Successful dossier writes by the service's role; the first standby write after primary loss ends failover. */
-  writes: "portal_dossier_writes_total",
-  /** National-sync lag: age of the oldest dossier not yet acknowledged by the national portal. */
+  /** Standby promotions by the gateway (confirms that a failover, not the primary's return, ended the loss). */
+  failoverEvents: "portal_failover_events_total",
+  /** National-sync lag: age of the oldest message not yet accepted by the national portal. */
   syncLag: "portal_sync_lag_seconds",
-  /** National-sync backlog: dossiers waiting in the provincial outbox. */
-  syncBacklog: "portal_sync_backlog",
+  /** National-sync backlog: messages waiting in the provincial outbox. */
+  syncBacklog: "portal_sync_outbox_pending",
 } as const;

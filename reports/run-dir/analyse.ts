@@ -137,7 +137,10 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   // Per-step and per-province series keep at most ~300 windows, whatever the run's length.
   const durationMs = Math.max(plan.compiled.durationS, meta.durationS) * 1000;
   const breakdownWindowMs = Math.max(windowMs, Math.ceil(durationMs / 300 / windowMs) * windowMs);
+  const loss = plan.faults.faults.find((f) => primaryLossKinds.has(f.kind) && primaryLossLinks.has(f.link));
+  const lossApplied = loss ? applied.find((a) => a.id === loss.id) : undefined;
   const aggregator = new WindowAggregator({
+    ...(lossApplied ? { firstWriteAfterMs: lossApplied.start } : {}),
     t0Ms: meta.t0WallMs,
     windowMs,
     breakdownWindowMs,
@@ -152,12 +155,14 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   const windows = aggregator.finish();
 
   const samples = await readMetricsSamples(files.metrics);
-  const loss = plan.faults.faults.find((f) => primaryLossKinds.has(f.kind) && primaryLossLinks.has(f.link));
-  const lossApplied = loss ? applied.find((a) => a.id === loss.id) : undefined;
   const figures = targetFigures(
     meta.metrics.url === null ? null : samples,
     meta.t0WallMs,
-    { atMs: lossApplied?.start ?? null, faultId: loss?.id ?? null },
+    {
+      atMs: lossApplied?.start ?? null,
+      faultId: loss?.id ?? null,
+      firstWriteAfterMs: aggregator.firstWriteMs,
+    },
     meta.metrics.reason ?? "the target exposes no metrics endpoint",
   );
 

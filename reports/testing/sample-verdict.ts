@@ -94,7 +94,7 @@ export const sampleVerdict = (
     targetFigures: targetFigures(
       null,
       t0,
-      { atMs: null, faultId: null },
+      { atMs: null, faultId: null, firstWriteAfterMs: null },
       "the target exposes no metrics endpoint",
     ),
     plannedIterations: 3000,

@@ -297,6 +297,15 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
   const faultsTakePrimary = input.faults.some(
     (f) => primaryLossKinds.has(f.kind) && primaryLossLinks.has(f.link),
   );
+  if (faultsTakePrimary && c.failoverWithinS !== undefined)
+    judge(
+      "failover",
+      "Failover: primary loss to first successful write on the standby",
+      t.failover.durationMs.value,
+      c.failoverWithinS * 1000,
+      "ms",
+      t.failover.durationMs.value === null ? t.failover.durationMs.reason : undefined,
+    );
   if (t.source !== "none") {
     const peak = t.queue.peakDepth.value;
     if (peak !== null && peak > 0 && c.queueDrainWithinS !== undefined)
@@ -307,15 +316,6 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
         c.queueDrainWithinS * 1000,
         "ms",
         t.queue.drainTimeMs.value === null ? t.queue.drainTimeMs.reason : undefined,
-      );
-    if (faultsTakePrimary && c.failoverWithinS !== undefined)
-      judge(
-        "failover",
-        "Failover: primary loss to first successful write on the standby",
-        t.failover.durationMs.value,
-        c.failoverWithinS * 1000,
-        "ms",
-        t.failover.durationMs.value === null ? t.failover.durationMs.reason : undefined,
       );
     const syncDrain = t.sync.drainTimeMs;
     if ((t.sync.lagMs.value ?? 0) > 0 || (t.sync.backlogPeak.value ?? 0) > 0)
@@ -459,6 +459,7 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       durationMs: t.failover.durationMs,
       primaryLostAtMs: t.failover.primaryLostAtMs,
       firstStandbyWriteAtMs: t.failover.firstStandbyWriteAtMs,
+      promotedAtMs: t.failover.promotedAtMs,
     },
     sync: { lagMs: t.sync.lagMs, drainTimeMs: t.sync.drainTimeMs, backlogPeak: t.sync.backlogPeak },
     targetMetrics: {

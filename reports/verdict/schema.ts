@@ -124,6 +124,7 @@ export const Verdict = z.object({
     durationMs: maybe(z.number()),
     primaryLostAtMs: z.number().nullable().optional(),
     firstStandbyWriteAtMs: z.number().nullable().optional(),
+    promotedAtMs: z.number().nullable().optional(),
   }),
   sync: z.object({
     lagMs: maybe(z.number()),
