@@ -1,0 +1,127 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { outDir } from "../scripts/lib/paths.js";
+import { newRunId } from "../scripts/run/orchestrate.js";
+import { RunStateRecorder } from "../scripts/run/run-state.js";
+import { startStack } from "../scripts/run/stack.js";
+import { findTool } from "../scripts/tools/find-tools.js";
+import { cpuSeconds, cpuShares } from "./lib/cpu.js";
+import type { Benchmark, BenchResult } from "./lib/result.js";
+
+const goal = { reqPerS: 5000, p99Ms: 20 };
+const durationS = 10;
+const connections = 32;
+const codesCount = 200;
+
+/** Submits `count` dossiers through the portal and returns their codes (bounded: one pass, 5 s per call). */
+const seedDossiers = async (baseUrl: string, count: number): Promise<string[]> => {
+  const codes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${baseUrl}/api/v1/dossiers`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `bench-lookup-${i}-${Date.now()}` },
+      body: JSON.stringify({
+        procedureCode: "1.001612",
+        agencyCode: `000.00.${String((i % 97) + 1).padStart(2, "0")}.H${String((i % 34) + 1).padStart(2, "0")}`,
+        applicant: { citizenId: `999${String(i).padStart(9, "0")}`, fullName: "Công dân Thử nghiệm" },
+        attachments: [],
+        fees: [],
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await res.json()) as { code?: string };
+    if (body.code) codes.push(body.code);
+  }
+  return codes;
+};
+
+const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * The status-lookup path through the gateway under autocannon: citizen link (toxiproxy) → gateway (contract
+ * validation, admission, failover router) → primary link (toxiproxy) → dossier service, and back. The same
+ * lookups straight at the gateway's port show what the citizen link's proxy costs on this machine.
+ */
+export const mockLookup: Benchmark = {
+  name: "mock-lookup",
+  description: `status lookups (GET /api/v1/dossiers/{code}) through the gateway, ${connections} connections, ${durationS} s`,
+  async run(say): Promise<BenchResult> {
+    const toxiproxy = findTool("toxiproxy");
+    if (!toxiproxy) throw new Error("toxiproxy is needed: run `npx portal-harness setup`");
+    const runId = `bench-${newRunId()}`;
+    const runDir = join(outDir(), runId);
+    mkdirSync(join(runDir, "logs"), { recursive: true });
+    const recorder = new RunStateRecorder(runDir, runId);
+    const stack = await startStack({
+      runId,
+      runDir,
+      target: { kind: "mock", variant: "healthy" },
+      seed: 1,
+      toxiproxyBinary: toxiproxy.path,
+      recorder,
+    });
+    try {
+      const codes = await seedDossiers(stack.citizenUrl, codesCount);
+      say(`seeded ${codes.length} dossiers`);
+      const requests = codes.map((c) => ({ method: "GET", path: `/api/v1/dossiers/${c}` }));
+      const procs = new Map(recorder.state.children.map((c) => [c.name, c.pid] as [string, number]));
+      procs.set("bench (autocannon)", process.pid);
+      const sample = () => new Map([...procs].map(([n, pid]) => [n, cpuSeconds(pid)]));
+      const measure = async (url: string, label: string) => {
+        await autocannon({ url, connections, duration: 2, requests, timeout: 10 }); // warm-up
+        const before = sample();
+        const started = Date.now();
+        const r = await autocannon({ url, connections, duration: durationS, requests, timeout: 10 });
+        const cpu = cpuShares(before, sample(), (Date.now() - started) / 1000);
+        say(
+          `${label}: ${round(r.requests.average, 0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}; CPU ${JSON.stringify(cpu)}`,
+        );
+        return { r, cpu };
+      };
+      const linked = await measure(stack.citizenUrl, "through the citizen link");
+      const direct = await measure(stack.partUrls.gateway ?? "", "straight at the gateway");
+      const met =
+        linked.r.requests.average >= goal.reqPerS &&
+        linked.r.latency.p99 < goal.p99Ms &&
+        linked.r.errors === 0 &&
+        linked.r.non2xx === 0;
+      const cpuText = (cpu: Record<string, number | null>) =>
+        Object.entries(cpu)
+          .filter(([, v]) => v !== null && v >= 0.02)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ");
+      return {
+        name: "mock-lookup",
+        goal: `≥ ${goal.reqPerS} req/s with p99 < ${goal.p99Ms} ms on the status lookup through the citizen link and the gateway`,
+        met,
+        figures: {
+          connections,
+          "duration s": durationS,
+          "distinct dossier codes": codes.length,
+          "through link: req/s (mean)": round(linked.r.requests.average, 0),
+          "through link: requests": linked.r.requests.total,
+          "through link: p50 ms": linked.r.latency.p50,
+          "through link: p90 ms": linked.r.latency.p90,
+          "through link: p99 ms": linked.r.latency.p99,
+          "through link: errors + timeouts": linked.r.errors + linked.r.timeouts,
+          "through link: non-2xx": linked.r.non2xx,
+          "through link: CPU (cores)": cpuText(linked.cpu),
+          "gateway port: req/s (mean)": round(direct.r.requests.average, 0),
+          "gateway port: p50 ms": direct.r.latency.p50,
+          "gateway port: p99 ms": direct.r.latency.p99,
+          "gateway port: non-2xx": direct.r.non2xx,
+          "gateway port: CPU (cores)": cpuText(direct.cpu),
+        },
+        notes: [
+          "Path: autocannon → toxiproxy (citizen-gateway) → gateway → toxiproxy (gateway-dossier-primary) → dossier primary; the second run skips the first proxy.",
+          "autocannon, toxiproxy, the gateway and the dossier service share the machine's cores; the CPU figures (share of one core, per process) show where the time went.",
+          `Each measurement follows a 2 s warm-up; ${connections} kept-alive connections cycle through ${codes.length} distinct dossier codes.`,
+        ],
+      };
+    } finally {
+      await stack.stop();
+      recorder.end();
+    }
+  },
+};
