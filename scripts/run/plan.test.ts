@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { linkNames } from "../../chaos/topology.js";
+import { RunConfig } from "../config/run-config.js";
+import { projectRoot } from "../lib/paths.js";
+import { buildRunPlan } from "./plan.js";
+import { targetLinks } from "./target-links.js";
+
+const planWith = (link: string): string => {
+  const file = join(mkdtempSync(join(tmpdir(), "ph-plan-")), "faults.json");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      schemaVersion: 1,
+      name: "one-fault",
+      faults: [{ id: "cut", kind: "outage", link, startS: 12, durationS: 5, params: {} }],
+    }),
+  );
+  return file;
+};
+
+const config = (target: unknown, faults: string) =>
+  RunConfig.parse({
+    schemaVersion: 1,
+    target,
+    profile: join(projectRoot(), "examples", "profiles", "short-flat.json"),
+    faults,
+  });
+
+describe("run plan: faults only on links the target has", () => {
+  it("the mock has every link of the topology", () => {
+    expect([...targetLinks({ kind: "mock", variant: "healthy" })].sort()).toEqual([...linkNames].sort());
+  });
+
+  it("accepts a fault on the primary dossier link for the mock", () => {
+    const plan = buildRunPlan(
+      config({ kind: "mock", variant: "healthy" }, planWith("gateway-dossier-primary")),
+    );
+    expect(plan.faults.faults[0]?.link).toBe("gateway-dossier-primary");
+  });
+
+  it("refuses a fault inside a URL target, naming the file, the field and the links it has", () => {
+    const faults = planWith("gateway-dossier-primary");
+    expect(() => buildRunPlan(config({ kind: "url", baseUrl: "http://127.0.0.1:9/" }, faults))).toThrowError(
+      expect.objectContaining({
+        message: expect.stringContaining(
+          `${faults}: faults[0].link: gateway-dossier-primary is inside the target`,
+        ),
+      }),
+    );
+  });
+
+  it("accepts a fault on the citizen link of a URL target", () => {
+    const plan = buildRunPlan(
+      config({ kind: "url", baseUrl: "http://127.0.0.1:9/" }, planWith("citizen-gateway")),
+    );
+    expect(plan.faults.faults).toHaveLength(1);
+  });
+});
