@@ -65,7 +65,7 @@ describe("portal-harness CLI (real processes)", () => {
     const { code, stdout } = cli(["plan", "--config", join(root, "examples", "demo.json")]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/citizen_browse/);
-    expect(stdout).toMatch(/citizen-outage\s+outage\s+citizen-gateway\s+35–40 s/);
+    expect(stdout).toMatch(/citizen-outage\s+outage\s+citizen-gateway\s+35[-–]40 s/);
     expect(stdout).toMatch(/Safety limits: at most 500 requests\/s/);
     expect(stdout).toMatch(/ASSUMPTION/);
   });
