@@ -7,15 +7,20 @@ export interface StartedToxiproxy {
   exited: Promise<number | null>;
 }
 
-/** Starts a toxiproxy server on loopback and waits until its admin API answers. */
+/**
+ * Starts a toxiproxy server on loopback and waits until its admin API answers. `onSpawn` gets the process
+ * record at once, before the wait, so a run killed meanwhile still has it on record.
+ */
 export const startToxiproxy = async (
   binary: string,
   port: number,
   logFile?: number,
+  onSpawn?: (record: TrackedProcess) => void,
 ): Promise<StartedToxiproxy> => {
   const spawned = spawnTracked("toxiproxy", binary, ["-host", "127.0.0.1", "-port", String(port)], {
     stdio: ["ignore", logFile ?? "ignore", logFile ?? "ignore"],
   });
+  onSpawn?.(spawned.record);
   const adminUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   let exited = false;

@@ -89,6 +89,7 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
   try {
     const result = await executeRun(plan, { outRoot: out, say, signal: controller.signal, lang });
     if (controller.signal.aborted) return ExitCode.interrupted;
@@ -110,6 +111,7 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
   }
 };
 

@@ -1,7 +1,7 @@
 import { openSync } from "node:fs";
 import { join } from "node:path";
 import type { K6Plan } from "../../scenarios/lib/plan.js";
-import { type Spawned, spawnTracked } from "../lib/processes.js";
+import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../lib/processes.js";
 
 /**
  * k6 calls home unless told not to: every k6 this harness starts has its usage report and automatic
@@ -66,12 +66,15 @@ export const startK6 = async (
   files: K6Files,
   plan: K6Plan,
   apiPort: number,
+  /** Gets k6's process record at once, before its API is up, so a run killed meanwhile has it on record. */
+  onSpawn?: (record: TrackedProcess) => void,
 ): Promise<StartedK6> => {
   const log = openSync(files.log, "a");
   const spawned = spawnTracked("k6", binary, k6Arguments(script, files, apiPort), {
     env: k6Environment({ ...process.env, PH_PLAN: JSON.stringify(plan) }, files.dashboard),
     stdio: ["ignore", log, log],
   });
+  onSpawn?.(spawned.record);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   let exited = false;
   void spawned.exited.then(() => {
@@ -80,7 +83,10 @@ export const startK6 = async (
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`k6 exited before its API came up; see ${files.log}`);
-    if (Date.now() > deadline) throw new Error(`k6 API did not come up on ${apiUrl}; see ${files.log}`);
+    if (Date.now() > deadline) {
+      await stopRecorded(spawned.record);
+      throw new Error(`k6 API did not come up on ${apiUrl}; see ${files.log}`);
+    }
     try {
       const res = await fetch(`${apiUrl}/v1/status`, { signal: AbortSignal.timeout(500) });
       if (res.ok) break;

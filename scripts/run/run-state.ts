@@ -56,7 +56,9 @@ export class RunStateRecorder {
     this.flush();
   }
 
+  /** Records a started process; recording the same one again is a no-op. */
   addChild(proc: TrackedProcess): void {
+    if (this.state.children.some((c) => c.pid === proc.pid && c.startTime === proc.startTime)) return;
     this.state.children.push(proc);
     this.flush();
   }
@@ -176,9 +178,9 @@ const removeContainerByApi = async (c: ContainerRecord): Promise<"removed" | "go
 };
 
 /**
- * Stops every leftover of each run, in the reverse order of starting (the load generator first, toxiproxy
- * last), after deleting its proxies (which may live on a toxiproxy the run did not start); then marks the run
- * as cleaned. Failures are reported, not thrown, so one stuck item does not keep the rest alive.
+ * Stops every leftover of each run: the load generator first, then its proxies (which may live on a toxiproxy
+ * the run did not start) and containers, then the other processes, toxiproxy last; then marks the run as
+ * cleaned. Failures are reported, not thrown, so one stuck item does not keep the rest alive.
  */
 export const cleanLeftovers = async (leftovers: readonly Leftover[], by: string): Promise<string[]> => {
   const lines: string[] = [];
@@ -214,7 +216,10 @@ export const cleanLeftovers = async (leftovers: readonly Leftover[], by: string)
         );
       }
     }
-    for (const child of others) await stop(child);
+    // The parts are independent of each other: stop them together (each has its own grace period), then the
+    // toxiproxy servers that connected them.
+    await Promise.all(others.filter((c) => c.name !== "toxiproxy").map(stop));
+    for (const child of others.filter((c) => c.name === "toxiproxy")) await stop(child);
     writeAtomic(stateFile(left.runDir), { ...left.state, ended: true, cleanedBy: by });
   }
   return lines;

@@ -99,7 +99,9 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     };
     const adminPort = next();
     const logFor = (name: string) => join(o.runDir, "logs", `${name}.log`);
-    const toxi = await startToxiproxy(o.toxiproxyBinary, adminPort, openSync(logFor("toxiproxy"), "a"));
+    const toxi = await startToxiproxy(o.toxiproxyBinary, adminPort, openSync(logFor("toxiproxy"), "a"), (r) =>
+      o.recorder.addChild(r),
+    );
     started.push(toxi.record);
     o.recorder.addChild(toxi.record);
     const client = new ToxiproxyClient(toxi.adminUrl);
