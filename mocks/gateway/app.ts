@@ -101,6 +101,16 @@ export const buildApp = (options: GatewayOptions): FastifyInstance => {
   const openApi = renderOpenApi();
 
   app.addHook("onReady", async () => router.start());
+  // The gateway's own answer time, so a client can tell the portal's latency from its own machine's stalls.
+  const receivedAt = new WeakMap<FastifyRequest, number>();
+  app.addHook("onRequest", async (request) => {
+    receivedAt.set(request, performance.now());
+  });
+  app.addHook("onSend", async (request, reply) => {
+    const since = receivedAt.get(request);
+    if (since !== undefined)
+      void reply.header("server-timing", `gateway;dur=${(performance.now() - since).toFixed(1)}`);
+  });
   app.addHook("onClose", async () => {
     router.stop();
     await Promise.all(
