@@ -45,6 +45,8 @@ export interface FaultPlanContext {
   seed: number;
   loadDurationS: number;
   baselineS: number;
+  /** Room after each fault for the target to recover before the next (the run's recovery allowance). */
+  recoverS?: number;
   links?: readonly LinkName[];
 }
 

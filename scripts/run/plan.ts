@@ -29,6 +29,7 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
     seed: config.seed,
     loadDurationS: compiled.durationS,
     baselineS: config.analysis.baselineMinS,
+    recoverS: config.criteria.recoverWithinS,
     ...(config.target.kind === "url" ? { links: ["citizen-gateway"] as const } : {}),
   });
   const problems: string[] = [];
