@@ -98,6 +98,9 @@ describe("dossier service failover (process per part, real toxiproxy)", () => {
     // Configured: promote after 2 s without a good health check (checks every 0.5 s); the bound is the 5 s default.
     expect(takeoverMs).toBeLessThanOrEqual(5000);
     expect(await scrapeMetric(stack.citizenUrl, "portal_failover_events_total")).toBe(1);
+    expect(await scrapeMetric(stack.citizenUrl, 'portal_dossier_writes_total{role="standby"}')).toBe(
+      acks.filter((a) => a.node === "standby").length,
+    );
     expect(acks.filter((a) => a.node === "primary").length).toBeGreaterThan(50);
     expect(acks.filter((a) => a.node === "standby").length).toBeGreaterThan(100);
     // Idempotent retries across the failover: most submissions in flight at the cut still succeed.
@@ -108,6 +111,25 @@ describe("dossier service failover (process per part, real toxiproxy)", () => {
     expect(found).toBe(acks.length);
     expect(duplicated).toBe(0);
     expect(new Set(acks.map((a) => a.code)).size, "a dossier code was issued twice").toBe(acks.length);
+
+    // The promoted standby drains the outbox it rebuilt from the log: every dossier reaches the national portal.
+    let pending = Number.NaN;
+    for (let i = 0; i < 100 && pending !== 0; i++) {
+      const res = await fetch(`${stack.citizenUrl}/api/v1/sync/status`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      pending = ((await res.json()) as { pending: number }).pending;
+      if (pending !== 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(pending).toBe(0);
+    const missingNationally: string[] = [];
+    for (const a of acks) {
+      const res = await fetch(`${stack.citizenUrl}/api/v1/sync/dossiers/${a.code}`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      if (((await res.json()) as { found?: boolean }).found !== true) missingNationally.push(a.code);
+    }
+    expect(missingNationally).toEqual([]);
   });
 
   it("async-replication-loss: dossiers acknowledged before the failover are lost (the defect the check exists for)", async () => {

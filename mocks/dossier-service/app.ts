@@ -301,11 +301,8 @@ export const buildApp = (options: DossierServiceOptions): FastifyInstance => {
     "writes refused: replication backlog full",
     () => counters.refusedBacklog,
   );
-  metrics.register(
-    "portal_sync_outbox_pending",
-    "gauge",
-    "messages not yet delivered to the national portal",
-    () => (outbox ? outbox.status().pending : 0),
+  metrics.register("portal_sync_backlog", "gauge", "messages not yet delivered to the national portal", () =>
+    outbox ? outbox.status().pending : 0,
   );
   metrics.register(
     "portal_sync_lag_seconds",

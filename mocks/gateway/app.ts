@@ -492,10 +492,13 @@ export const buildApp = (options: GatewayOptions): FastifyInstance => {
     () => (router.events.at(-1)?.detectedAfterMs ?? 0) / 1000,
   );
   metrics.register(
-    "portal_sync_outbox_pending",
-    "gauge",
-    "national sync messages not yet delivered",
-    () => router.sync?.pending ?? 0,
+    "portal_dossier_writes_total",
+    "counter",
+    "successful dossier writes, by the node that took them",
+    () => (["primary", "standby"] as const).map((role) => ({ labels: { role }, value: writes[role] })),
+  );
+  metrics.register("portal_sync_backlog", "gauge", "national sync messages waiting in the outbox", () =>
+    router.sync ? router.sync.pending : 0,
   );
   metrics.register(
     "portal_sync_lag_seconds",
