@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { chromium } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool } from "../scripts/testing/tools.js";
+import { buildCli, cli, type FinishedRun, root, runOnce } from "./testing/run-cli.js";
+import { Verdict } from "./verdict/schema.js";
+
+/** One real healthy demo run (about a minute), shared by every test in this file. */
+let run: FinishedRun;
+
+beforeAll(() => {
+  requireTool("k6");
+  requireTool("toxiproxy");
+  buildCli();
+  run = runOnce(["demo"]);
+}, 300_000);
+
+const readVerdict = (dir: string) =>
+  Verdict.parse(JSON.parse(readFileSync(join(dir, "verdict.json"), "utf8")));
+
+describe("a healthy run", () => {
+  it("passes and reconciles with nothing lost, duplicated or moved illegally", () => {
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const d = run.verdict.dossiers;
+    expect(d.acknowledged).toBeGreaterThan(50);
+    expect(d).toMatchObject({
+      found: d.acknowledged,
+      lost: 0,
+      duplicated: 0,
+      illegalTransitions: 0,
+      lookupErrors: 0,
+    });
+    expect(run.verdict.outcome).toBe("passed");
+    expect(run.verdict.queue.peakDepth.value).not.toBeNull(); // the mock exposes /metrics
+  });
+
+  it("writes JUnit XML with one test case per criterion and as many failures as failed criteria", () => {
+    const xml = readFileSync(join(run.runDir, "junit.xml"), "utf8");
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === "testcase" }).parse(xml) as {
+      testsuites: { "@_failures": string; testsuite: { testcase: Array<{ failure?: unknown }> } };
+    };
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases).toHaveLength(run.verdict.criteria.length);
+    const failed = run.verdict.criteria.filter((c) => !c.passed).length;
+    expect(cases.filter((c) => c.failure !== undefined)).toHaveLength(failed);
+    expect(Number(doc.testsuites["@_failures"])).toBe(failed);
+  });
+
+  it("report.html opens in headless Chromium: no console error, no request leaves the page, charts with fault windows, one row per criterion", async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), "ph-chromium-"));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1000, height: 1400 },
+    });
+    try {
+      const leaving: string[] = [];
+      const errors: string[] = [];
+      await context.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+        leaving.push(url);
+        return route.abort();
+      });
+      const page = await context.newPage();
+      page.on("request", (r) => {
+        const url = r.url();
+        if (!url.startsWith("file:") && !url.startsWith("data:")) leaving.push(url);
+      });
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${join(run.runDir, "report.html")}`, { waitUntil: "load", timeout: 30_000 });
+
+      const charts = await page.locator("svg.chart").count();
+      expect(charts).toBeGreaterThanOrEqual(3);
+      for (let i = 0; i < charts; i++) {
+        const chart = page.locator("svg.chart").nth(i);
+        expect(await chart.locator("path.series").count()).toBeGreaterThan(0);
+        expect(await chart.locator("rect.fault-window").count()).toBe(run.verdict.faults.length);
+        const box = await chart.locator("rect.fault-window").first().boundingBox();
+        expect(box?.width ?? 0).toBeGreaterThan(5); // drawn, not collapsed
+      }
+      expect(await page.locator("#criteria tbody tr").count()).toBe(run.verdict.criteria.length);
+      expect(await page.locator("#funnel tr").count()).toBeGreaterThanOrEqual(5);
+      mkdirSync(join(root, "out", "test-artifacts"), { recursive: true });
+      await page.screenshot({
+        path: join(root, "out", "test-artifacts", "report-healthy.png"),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+      expect(leaving).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("report and compare", () => {
+  it("report rebuilds the same verdict and every report from the saved run, in Vietnamese on request", () => {
+    const before = readFileSync(join(run.runDir, "verdict.json"), "utf8");
+    for (const f of ["verdict.json", "report.html", "report.md", "junit.xml"]) rmSync(join(run.runDir, f));
+    const res = cli(["report", run.runDir, "--lang", "vi"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(run.runDir, "verdict.json"), "utf8")).toBe(before);
+    expect(readFileSync(join(run.runDir, "report.html"), "utf8")).toContain('<html lang="vi">');
+    expect(readFileSync(join(run.runDir, "report.md"), "utf8")).toContain("## Tiêu chí");
+  });
+
+  it("report on something that is not a run exits 2 and names the missing file, without a stack trace", () => {
+    const notRun = mkdtempSync(join(tmpdir(), "ph-not-a-run-"));
+    const res = cli(["report", notRun]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("run.json is missing");
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    const bad = cli(["report", run.runDir, "--lang", "fr"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--lang");
+  });
+
+  it("compare: a run against itself exits 0; against a slower, lossy copy exits 1 and names the regressions", () => {
+    expect(cli(["compare", run.runDir, run.runDir]).code).toBe(0);
+    const worse = readVerdict(run.runDir);
+    worse.runId = `${worse.runId}-worse`;
+    worse.dossiers.lost = 3;
+    for (const s of worse.steps) s.p95Ms = (s.p95Ms ?? 0) * 3 + 50;
+    const dir = mkdtempSync(join(tmpdir(), "ph-worse-"));
+    writeFileSync(join(dir, "verdict.json"), JSON.stringify(worse));
+    const res = cli(["compare", run.runDir, dir]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain("REGRESSION");
+    expect(res.stdout).toMatch(/lost: 0 → 3/);
+    const json = cli(["compare", run.runDir, dir, "--json", "--latency-tolerance", "1000000"]);
+    const parsed = JSON.parse(json.stdout) as { regressions: Array<{ item: string }> };
+    expect(parsed.regressions.map((r) => r.item)).toEqual(["lost"]);
+  });
+});
