@@ -159,7 +159,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
         events.push(e);
         appendFileSync(eventsFile, `${JSON.stringify(e)}\n`);
         say(
-          `  ${(e.appliedMs / 1000).toFixed(2)} s  ${e.phase} ${e.faultId} (${e.kind} on ${e.link})${e.outcome === "ok" ? "" : `: ${e.outcome} ${e.error ?? ""}`}`,
+          `  ${(e.appliedMs / 1000).toFixed(2)} s  ${e.phase} ${e.faultId} (${e.kind} on ${e.link}${e.phase === "step" ? `: ${e.step}` : ""})${e.outcome === "ok" ? "" : `: ${e.outcome} ${e.error ?? ""}`}`,
         );
       },
     });
