@@ -1,4 +1,7 @@
 import { browse as browseJourney, submit as submitJourney } from "./journeys/citizen.js";
+import { processNext } from "./journeys/officer.js";
+import { meetingJoin, reportQuery } from "./journeys/platforms.js";
+import { syncBatch } from "./journeys/province.js";
 import { type K6Plan, k6Options } from "./lib/plan.js";
 
 /** The k6 entry: the harness passes the compiled plan as PH_PLAN; journeys are exported as scenario execs. */
@@ -9,6 +12,10 @@ export const options = k6Options(plan);
 
 export const browse = (): void => browseJourney(plan);
 export const submit = (): void => submitJourney(plan);
+export const officer = (): void => processNext(plan);
+export const sync = (): void => syncBatch(plan);
+export const report = (): void => reportQuery(plan);
+export const meeting = (): void => meetingJoin(plan);
 
 // Target traffic stays out of setup(): the chaos clock starts at resume, and setup would precede it.
 export default function (): void {}

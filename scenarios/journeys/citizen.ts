@@ -1,11 +1,20 @@
 import { check } from "k6";
 import exec from "k6/execution";
 import { communeAgency, communesPerProvince, provinceAgency, provinceLabel } from "../lib/agencies.js";
-import { dossierAckMs, dossiersAcknowledged, dossiersSubmitted } from "../lib/metrics.js";
-import type { K6Plan } from "../lib/plan.js";
-import { pause, portalClient, retryDelayS, type StepTags } from "../lib/portal-client.js";
+import { bearer, type CitizenSession, ensureSession, signIn } from "../lib/identity.js";
+import {
+  dossierAckMs,
+  dossiersAcknowledged,
+  dossiersSubmitted,
+  paymentMs,
+  paymentsCompleted,
+} from "../lib/metrics.js";
+import { defaultJourneys, type K6Plan } from "../lib/plan.js";
+import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from "../lib/portal-client.js";
 import { recordDossier } from "../lib/records.js";
-import { createRng, hashSeed, type Rng } from "../lib/rng.js";
+import { withRetries } from "../lib/retry.js";
+import type { Rng } from "../lib/rng.js";
+import { hex64, pickProvince, submissionKey, syntheticCitizenId, vuRng } from "../lib/vu.js";
 
 interface ProcedureRef {
   code: string;
@@ -13,106 +22,149 @@ interface ProcedureRef {
   feeVnd: number;
 }
 
-/** Per-VU state: a seeded generator and the catalogue page this VU has already loaded. */
+/**
+ * Per-VU state: the catalogue page this VU has loaded, and the citizen this VU is, signed in until the token
+ * expires (real users stay signed in, so identity sees one sign-in per session, not one per request).
+ */
 interface VuState {
-  rng: Rng;
   procedures: ProcedureRef[];
+  citizenId: string | null;
+  session: CitizenSession | null;
 }
 
 let vuState: VuState | undefined;
 
-const state = (plan: K6Plan): VuState => {
-  if (!vuState) vuState = { rng: createRng(hashSeed(plan.seed, exec.vu.idInTest)), procedures: [] };
+const state = (): VuState => {
+  if (!vuState) vuState = { procedures: [], citizenId: null, session: null };
   return vuState;
-};
-
-const pickProvince = (plan: K6Plan, rng: Rng): number => {
-  const weights = plan.provinces.weights;
-  if (!weights) return rng.int(1, plan.provinces.count + 1);
-  const total = weights.reduce((a, b) => a + b, 0);
-  let r = rng.next() * total;
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i] ?? 0;
-    if (r < 0) return i + 1;
-  }
-  return weights.length;
 };
 
 const searchTerms = ["khai sinh", "kết hôn", "cư trú", "đất đai", "xây dựng", "kinh doanh", "chứng thực"];
 
 /** Finding a procedure: search the catalogue, sometimes open one. One request per iteration. */
 export const browse = (plan: K6Plan): void => {
-  const s = state(plan);
-  const province = pickProvince(plan, s.rng);
+  const s = state();
+  const rng = vuRng(plan, "citizen");
+  const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "citizen", step: "browse", province: provinceLabel(province) };
   const client = portalClient(plan.baseUrl, plan.requestTimeoutS);
   const known = s.procedures;
-  if (known.length > 0 && s.rng.next() < 0.4) {
-    const p = s.rng.pick(known);
+  if (known.length > 0 && rng.next() < 0.4) {
+    const p = rng.pick(known);
     const res = client.get(`/api/v1/procedures/${p.code}`, tags, "GET /api/v1/procedures/{code}");
     check(res, { "procedure opened": (r) => r.status === 200 }, tags);
     return;
   }
-  const q = encodeURIComponent(s.rng.pick(searchTerms));
+  const q = encodeURIComponent(rng.pick(searchTerms));
   const res = client.get(`/api/v1/procedures?q=${q}&limit=20`, tags, "GET /api/v1/procedures");
   if (check(res, { "catalogue searched": (r) => r.status === 200 }, tags) && known.length < 200) {
-    const items = (res.json("items") as unknown as ProcedureRef[] | undefined) ?? [];
+    const items = jsonBody<{ items?: ProcedureRef[] }>(res)?.items ?? [];
     for (const p of items) known.push({ code: p.code, level: p.level, feeVnd: p.feeVnd });
   }
 };
 
-const loadProcedures = (plan: K6Plan, s: VuState, tags: StepTags): void => {
+const loadProcedures = (client: PortalClient, s: VuState, tags: StepTags): void => {
   if (s.procedures.length > 0) return;
-  const client = portalClient(plan.baseUrl, plan.requestTimeoutS);
   const res = client.get(
     "/api/v1/procedures?limit=100",
     { ...tags, step: "browse" },
     "GET /api/v1/procedures",
   );
   if (res.status !== 200) return;
-  const items = (res.json("items") as unknown as ProcedureRef[] | undefined) ?? [];
+  const items = jsonBody<{ items?: ProcedureRef[] }>(res)?.items ?? [];
   for (const p of items) s.procedures.push({ code: p.code, level: p.level, feeVnd: p.feeVnd });
 };
 
-const hex64 = (rng: Rng): string => {
-  let out = "";
-  for (let i = 0; i < 8; i++)
-    out += Math.floor(rng.next() * 0x100000000)
-      .toString(16)
-      .padStart(8, "0");
-  return out;
-};
-
 /** Attachment sizes: mostly scanned pages of 100 KB–2 MB, a few large (assumption). */
-const attachmentSize = (rng: Rng): number => {
+export const attachmentSize = (rng: Rng): number => {
   const u = rng.next();
   if (u < 0.7) return rng.int(100_000, 800_000);
   if (u < 0.95) return rng.int(800_000, 2_000_000);
   return rng.int(2_000_000, 8_000_000);
 };
 
-/** Submitting a dossier with an idempotency key, retrying safely, then polling its status with backoff. */
+/** Pays a dossier's fee: create (INIT), confirm at the platform, then read the result until the callback arrived. */
+const payFee = (client: PortalClient, code: string, amountVnd: number, tags: StepTags): void => {
+  const t: StepTags = { ...tags, step: "payment" };
+  const started = Date.now();
+  // No idempotency key on createPayment: only a request shed at admission (nothing done yet) is repeated.
+  const created = withRetries(
+    () => client.post("/api/v1/payments", { dossierCode: code, amountVnd }, {}, t, "POST /api/v1/payments"),
+    { attempts: 2, tags: t, retryable: (r) => r.status === 503 && String(r.body).includes("OVERLOADED") },
+  ).res;
+  const paymentId = jsonBody<{ paymentId?: string }>(created)?.paymentId;
+  if (!check(created, { "payment started": (r) => r.status === 201 && !!paymentId }, t) || !paymentId) {
+    paymentsCompleted.add(false, t);
+    return;
+  }
+  // Confirming twice is harmless (a payment already processing stays so), so it is retried.
+  const confirmed = withRetries(
+    () =>
+      client.post(
+        `/api/v1/payments/${paymentId}/confirm`,
+        { outcome: "success" },
+        {},
+        t,
+        "POST /api/v1/payments/{paymentId}/confirm",
+      ),
+    { attempts: 2, tags: t },
+  ).res;
+  if (!check(confirmed, { "payment confirmed": (r) => r.status === 202 }, t)) {
+    paymentsCompleted.add(false, t);
+    return;
+  }
+  let status = "processing";
+  for (let i = 0, wait = 0.1; i < 4 && status !== "paid" && status !== "failed"; i++, wait *= 2) {
+    pause(wait);
+    const res = client.get(`/api/v1/payments/${paymentId}`, t, "GET /api/v1/payments/{paymentId}");
+    status = jsonBody<{ status?: string }>(res)?.status ?? status;
+  }
+  const paid = status === "paid";
+  check(status, { "payment completed": (x) => x === "paid" }, t);
+  paymentsCompleted.add(paid, t);
+  if (paid) paymentMs.add(Date.now() - started, t);
+};
+
+/**
+ * A citizen's submission: sign in (or reuse the session), prefill from the population database, submit with
+ * attachments and an idempotency key (retried safely), pay the fee online for some, then poll the status with
+ * backoff.
+ */
 export const submit = (plan: K6Plan): void => {
-  const s = state(plan);
-  const rng = s.rng;
+  const s = state();
+  const rng = vuRng(plan, "citizen");
+  const journeys = plan.journeys ?? defaultJourneys;
   const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "citizen", step: "submit", province: provinceLabel(province) };
-  loadProcedures(plan, s, tags);
-  if (s.procedures.length === 0) return;
   const client = portalClient(plan.baseUrl, plan.requestTimeoutS);
-  const procedure = rng.pick(s.procedures);
+  loadProcedures(client, s, tags);
+  if (s.procedures.length === 0) return;
+
+  if (!s.citizenId) s.citizenId = syntheticCitizenId(rng);
+  const citizenId = s.citizenId;
+  s.session = ensureSession(s.session, () => signIn(client, citizenId, rng, tags));
+  if (!check(s.session, { "signed in": (x) => x !== null }, { ...tags, step: "sign-in" })) return;
+
+  const lookupTags: StepTags = { ...tags, step: "lookup" };
+  const person = client.get(`/api/v1/citizens/${citizenId}`, lookupTags, "GET /api/v1/citizens/{citizenId}", {
+    headers: bearer(s.session),
+  });
+  check(person, { "citizen found": (r) => r.status === 200 }, lookupTags);
+  if (person.status === 401) s.session = null; // signs in again next time
+  const fullName = jsonBody<{ fullName?: string }>(person)?.fullName ?? "Công dân Thử nghiệm";
+
+  const pay = rng.next() < journeys.payShare;
+  const withFee = s.procedures.filter((p) => p.feeVnd > 0);
+  const procedure = pay && withFee.length > 0 ? rng.pick(withFee) : rng.pick(s.procedures);
   const agency =
     procedure.level === "commune"
       ? communeAgency(province, rng.int(1, communesPerProvince + 1))
       : provinceAgency(province);
-  const key = `${plan.runId}-${exec.vu.idInTest}-${exec.scenario.iterationInTest}-${rng.int(0, 1e9)}`;
+  const key = submissionKey(plan.runId, exec.scenario.iterationInTest);
   const body = {
     procedureCode: procedure.code,
     agencyCode: agency,
-    applicant: {
-      citizenId: `999${String(rng.int(0, 1e9)).padStart(9, "0")}`,
-      fullName: "Công dân Thử nghiệm",
-    },
+    applicant: { citizenId, fullName },
     attachments: Array.from({ length: rng.int(1, 4) }, (_, i) => ({
       name: `tai-lieu-${i + 1}.pdf`,
       sizeBytes: attachmentSize(rng),
@@ -121,26 +173,22 @@ export const submit = (plan: K6Plan): void => {
     fees: procedure.feeVnd > 0 ? [{ code: "LE_PHI", amountVnd: procedure.feeVnd }] : [],
   };
   const started = Date.now();
-  let code: string | undefined;
-  let status: number | undefined;
-  let attempts = 0;
-  for (let backoff = 0.25; attempts < 3; backoff *= 2) {
-    attempts++;
-    const res = client.post(
-      "/api/v1/dossiers",
-      body,
-      { "idempotency-key": key },
-      tags,
-      "POST /api/v1/dossiers",
-    );
-    if (res.status === 201 || res.status === 200) {
-      code = res.json("code") as string;
-      status = res.json("status") as number;
-      break;
-    }
-    if (res.status >= 400 && res.status < 500 && res.status !== 429) break; // not retryable
-    if (attempts < 3) pause(retryDelayS(res.headers["Retry-After"], backoff));
-  }
+  // The same idempotency key on every attempt: a retry can never make a second dossier.
+  const { res, attempts } = withRetries(
+    () =>
+      client.post(
+        "/api/v1/dossiers",
+        body,
+        { "idempotency-key": key, ...bearer(s.session) },
+        tags,
+        "POST /api/v1/dossiers",
+      ),
+    { attempts: 3, tags, retryable: (r) => r.status === 0 || r.status === 429 || r.status >= 500 },
+  );
+  const dossier =
+    res.status === 201 || res.status === 200 ? jsonBody<{ code?: string; status?: number }>(res) : null;
+  const code = dossier?.code;
+  const status = dossier?.status;
   check(code, { "dossier acknowledged": (c) => typeof c === "string" }, tags);
   dossiersSubmitted.add(1, tags);
   if (code) {
@@ -158,11 +206,12 @@ export const submit = (plan: K6Plan): void => {
     province: tags.province,
   });
   if (!code) return;
+  if (pay && procedure.feeVnd > 0) payFee(client, code, procedure.feeVnd, tags);
   const polls = Math.floor(plan.pollsPerSubmission) + (rng.next() < plan.pollsPerSubmission % 1 ? 1 : 0);
   const statusTags: StepTags = { ...tags, step: "status" };
   for (let i = 0, wait = 0.2; i < polls; i++, wait *= 2) {
     pause(wait);
-    const res = client.get(`/api/v1/dossiers/${code}`, statusTags, "GET /api/v1/dossiers/{code}");
-    check(res, { "status found": (r) => r.status === 200 }, statusTags);
+    const r = client.get(`/api/v1/dossiers/${code}`, statusTags, "GET /api/v1/dossiers/{code}");
+    check(r, { "status found": (x) => x.status === 200 }, statusTags);
   }
 };

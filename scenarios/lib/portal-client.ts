@@ -8,25 +8,42 @@ export type StepTags = {
   province: string;
 };
 
+export type Response = RefinedResponse<ResponseType>;
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Statuses that are an expected answer, not a failed request (e.g. 409 MEETING_FULL); default 200–399. */
+  expected?: number[];
+}
+
 export interface PortalClient {
-  get(path: string, tags: StepTags, name: string): RefinedResponse<ResponseType>;
+  get(path: string, tags: StepTags, name: string, options?: RequestOptions): Response;
   post(
     path: string,
     body: unknown,
     headers: Record<string, string>,
     tags: StepTags,
     name: string,
-  ): RefinedResponse<ResponseType>;
+    options?: RequestOptions,
+  ): Response;
 }
 
+const params = (tags: StepTags, name: string, timeoutS: number, options: RequestOptions | undefined) => ({
+  tags: { ...tags, name },
+  timeout: `${timeoutS}s`,
+  ...(options?.expected ? { responseCallback: http.expectedStatuses(...options.expected) } : {}),
+});
+
 export const portalClient = (baseUrl: string, timeoutS: number): PortalClient => ({
-  get: (path, tags, name) =>
-    http.get(`${baseUrl}${path}`, { tags: { ...tags, name }, timeout: `${timeoutS}s` }),
-  post: (path, body, headers, tags, name) =>
+  get: (path, tags, name, options) =>
+    http.get(`${baseUrl}${path}`, {
+      ...params(tags, name, timeoutS, options),
+      ...(options?.headers ? { headers: options.headers } : {}),
+    }),
+  post: (path, body, headers, tags, name, options) =>
     http.post(`${baseUrl}${path}`, JSON.stringify(body), {
-      headers: { "content-type": "application/json", ...headers },
-      tags: { ...tags, name },
-      timeout: `${timeoutS}s`,
+      ...params(tags, name, timeoutS, options),
+      headers: { "content-type": "application/json", ...headers, ...options?.headers },
     }),
 });
 
@@ -38,4 +55,13 @@ export const retryDelayS = (retryAfter: string | undefined, backoffS: number, ca
 
 export const pause = (seconds: number): void => {
   if (seconds > 0) sleep(seconds);
+};
+
+/** The JSON body of a response, or null when it has none or it is not JSON. */
+export const jsonBody = <T>(res: Response): T | null => {
+  try {
+    return res.json() as unknown as T;
+  } catch {
+    return null;
+  }
 };

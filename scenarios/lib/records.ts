@@ -16,6 +16,30 @@ export interface DossierRecord {
   province: string;
 }
 
+/**
+ * A dossier a provincial system pushed to the national portal (not through the portal's intake, so the
+ * portal's dossier lookup does not hold it; the national portal's TraCuuHoSo does).
+ */
+export interface SyncRecord {
+  ph: "sync";
+  /** pushed: DongBoHoSoMC answered "00"; failed: it never did. */
+  kind: "pushed" | "failed";
+  code: string;
+  messageId: string;
+  status: number;
+  /** Whether TraCuuHoSo returned it afterwards (null: not looked up). */
+  confirmed: boolean | null;
+  lagMs?: number;
+  errorCode?: string;
+  at: number;
+  attempts: number;
+  province: string;
+}
+
 export const recordDossier = (record: DossierRecord): void => {
+  console.log(JSON.stringify(record));
+};
+
+export const recordSync = (record: SyncRecord): void => {
   console.log(JSON.stringify(record));
 };

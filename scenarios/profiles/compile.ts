@@ -1,12 +1,17 @@
-import type { MixStep, Profile } from "./schema.js";
+import type { JourneySettings } from "../lib/plan.js";
+import type { MixStep, Profile, Step } from "./schema.js";
 
 /** One k6 scenario compiled from a profile: a ramping arrival rate of iterations. */
 export interface CompiledScenario {
   name: string;
   exec: string;
-  /** Steps of the request mix this scenario's iterations make. */
-  steps: MixStep[];
+  /** Steps this scenario's iterations make (the tags of their requests). */
+  steps: Step[];
   requestsPerIteration: number;
+  /** Seconds after t0 the scenario starts (officers take dossiers some time after citizens submit them). */
+  startTimeS: number;
+  /** k6 time unit of the rates: 10 s, longer for slow scenarios so that whole numbers per unit stay exact. */
+  timeUnitS: number;
   startRate: number;
   stages: Array<{ durationS: number; target: number }>;
   peakIterationsPerS: number;
@@ -17,16 +22,30 @@ export interface CompiledScenario {
 export interface CompiledProfile {
   profile: string;
   durationS: number;
-  /** Requests per second at level 1 after scaling. */
+  /** Citizen requests per second at level 1 after scaling. */
   peakRequestsPerS: number;
+  /** Highest planned request rate of all scenarios together (citizens, officers, sync, platforms). */
+  totalPeakRequestsPerS: number;
   pollsPerSubmission: number;
+  /** What the journeys need to know beyond their rates. */
+  journeys: JourneySettings;
   scenarios: CompiledScenario[];
-  /** Steps of the mix that no journey runs yet, with their share. */
+  /** Steps of the mix that no journey runs, with their share. */
   notRun: Array<{ step: MixStep; share: number }>;
 }
 
+/** Requests one online payment makes: create, confirm, one read of the result (assumption: it settles at once). */
+export const paymentRequests = 3;
+
 /** Seconds a typical iteration holds a VU, used to size VU pools (generous: faults slow iterations down). */
-const iterationHoldS = { browse: 0.5, submit: 2.5 } as const;
+const iterationHoldS = {
+  browse: 0.5,
+  submit: 4,
+  officer: 1.5,
+  sync: 1.5,
+  report: 2,
+  meeting: 0.5,
+} as const;
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
@@ -36,56 +55,90 @@ export const shapeTimes = (profile: Profile): number[] => {
   return profile.shape.map((p) => ((p.hour - first) * 3600) / profile.compression);
 };
 
+/** A piecewise-linear rate: (seconds after t0, iterations/s) points with increasing times. */
+export type RateCurve = ReadonlyArray<{ t: number; rate: number }>;
+
+/** The curve's rate at `t`, linear between points and flat before the first and after the last. */
+export const curveAt = (curve: RateCurve, t: number): number => {
+  const first = curve[0];
+  if (!first) return 0;
+  if (t <= first.t) return first.rate;
+  for (let i = 1; i < curve.length; i++) {
+    const a = curve[i - 1] as { t: number; rate: number };
+    const b = curve[i] as { t: number; rate: number };
+    if (t <= b.t) return b.t === a.t ? b.rate : a.rate + ((b.rate - a.rate) * (t - a.t)) / (b.t - a.t);
+  }
+  return curve.at(-1)?.rate ?? 0;
+};
+
+/** The curve cut to [from, to] and re-based to start at `from`: a start rate and k6 stages. */
+export const windowStages = (
+  curve: RateCurve,
+  from: number,
+  to: number,
+): { startRate: number; stages: Array<{ durationS: number; target: number }> } => {
+  const times = [from, ...curve.map((p) => p.t).filter((t) => t > from && t < to), to];
+  const stages: Array<{ durationS: number; target: number }> = [];
+  for (let i = 1; i < times.length; i++) {
+    const durationS = round3((times[i] ?? 0) - (times[i - 1] ?? 0));
+    if (durationS > 0) stages.push({ durationS, target: round3(curveAt(curve, times[i] ?? 0)) });
+  }
+  return { startRate: round3(curveAt(curve, from)), stages };
+};
+
 /** Planned rate (share of peak) at `t` seconds after t0, linear between shape points. */
 export const levelAt = (profile: Profile, t: number): number => {
   const times = shapeTimes(profile);
-  const shape = profile.shape;
-  if (t <= 0) return shape[0]?.level ?? 0;
-  for (let i = 1; i < shape.length; i++) {
-    const t0 = times[i - 1] ?? 0;
-    const t1 = times[i] ?? 0;
-    if (t <= t1) {
-      const a = shape[i - 1]?.level ?? 0;
-      const b = shape[i]?.level ?? 0;
-      return a + ((b - a) * (t - t0)) / (t1 - t0);
-    }
-  }
-  return shape.at(-1)?.level ?? 0;
+  return curveAt(
+    profile.shape.map((p, i) => ({ t: times[i] ?? 0, rate: p.level })),
+    t,
+  );
 };
 
 export const peakRequestsPerS = (profile: Profile, scale = profile.scale): number =>
   (profile.peakUsers.value / profile.requestIntervalS.value) * scale;
 
-/** Compiles a profile into arrival-rate scenarios. Pure. */
+/** k6 counts whole iterations per time unit: 10 s for ≥ 1/s, longer below so that rounding stays within 5 %. */
+export const timeUnitFor = (peakIterationsPerS: number): number =>
+  peakIterationsPerS >= 1 ? 10 : peakIterationsPerS >= 1 / 6 ? 60 : 600;
+
+/** Requests an officer makes for one dossier taken from the queue (find, moves, documents). */
+export const officerRequests = (o: NonNullable<NonNullable<Profile["platforms"]>["officer"]>): number =>
+  1 + o.rejectShare + (1 - o.rejectShare) * (4 + 2 * o.moreDocumentsShare + 3 * o.signShare);
+
+/** Compiles a profile into arrival-rate scenarios, one per journey. Pure. */
 export const compileProfile = (profile: Profile, options: { scale?: number } = {}): CompiledProfile => {
-  const peak = peakRequestsPerS(profile, options.scale ?? profile.scale);
+  const scale = options.scale ?? profile.scale;
+  const peak = peakRequestsPerS(profile, scale);
   const times = shapeTimes(profile);
   const durationS = times.at(-1) ?? 0;
   const share = (s: MixStep): number => profile.mix[s] ?? 0;
   const pollsPerSubmission = share("submit") > 0 ? share("status") / share("submit") : 0;
+  const payShare =
+    share("submit") > 0 ? Math.min(1, share("payment") / paymentRequests / share("submit")) : 0;
+  const dayCurve = (ratePerLevel: number): RateCurve =>
+    profile.shape.map((p, i) => ({ t: times[i] ?? 0, rate: p.level * ratePerLevel }));
 
   const scenario = (
     name: string,
     exec: string,
-    steps: MixStep[],
-    iterationsPerPeak: number,
+    steps: Step[],
+    curve: RateCurve,
     requestsPerIteration: number,
     holdS: number,
+    startTimeS = 0,
   ): CompiledScenario => {
-    const rateAt = (level: number) => round3(level * iterationsPerPeak);
-    const stages = profile.shape.slice(1).map((p, i) => ({
-      durationS: round3((times[i + 1] ?? 0) - (times[i] ?? 0)),
-      target: rateAt(p.level),
-    }));
-    const maxLevel = Math.max(...profile.shape.map((p) => p.level));
-    const peakIterationsPerS = rateAt(maxLevel);
+    const { startRate, stages } = windowStages(curve, startTimeS, durationS);
+    const peakIterationsPerS = round3(Math.max(startRate, ...stages.map((s) => s.target)));
     const preAllocatedVUs = Math.max(2, Math.ceil(peakIterationsPerS * holdS));
     return {
       name,
       exec,
       steps,
       requestsPerIteration: round3(requestsPerIteration),
-      startRate: rateAt(profile.shape[0]?.level ?? 0),
+      startTimeS: round3(startTimeS),
+      timeUnitS: timeUnitFor(peakIterationsPerS),
+      startRate,
       stages,
       peakIterationsPerS,
       preAllocatedVUs,
@@ -96,20 +149,83 @@ export const compileProfile = (profile: Profile, options: { scale?: number } = {
   const scenarios: CompiledScenario[] = [];
   if (share("browse") > 0)
     scenarios.push(
-      scenario("citizen_browse", "browse", ["browse"], peak * share("browse"), 1, iterationHoldS.browse),
+      scenario(
+        "citizen_browse",
+        "browse",
+        ["browse"],
+        dayCurve(peak * share("browse")),
+        1,
+        iterationHoldS.browse,
+      ),
     );
+  const submitCurve = dayCurve(peak * share("submit"));
   if (share("submit") > 0)
     scenarios.push(
       scenario(
         "citizen_submit",
         "submit",
-        ["submit", "status"],
-        peak * share("submit"),
-        1 + pollsPerSubmission,
+        ["sign-in", "lookup", "submit", ...(payShare > 0 ? (["payment"] as const) : []), "status"],
+        submitCurve,
+        2 + pollsPerSubmission + payShare * paymentRequests,
         iterationHoldS.submit,
       ),
     );
-  const run = new Set(scenarios.flatMap((s) => s.steps));
+  const platforms = profile.platforms ?? {};
+  const officer = platforms.officer;
+  if (officer && officer.dossierShare > 0 && share("submit") > 0 && officer.pickUpAfterS < durationS)
+    scenarios.push(
+      scenario(
+        "officer_process",
+        "officer",
+        ["officer", "documents"],
+        submitCurve.map((p) => ({ t: p.t + officer.pickUpAfterS, rate: p.rate * officer.dossierShare })),
+        officerRequests(officer),
+        iterationHoldS.officer,
+        officer.pickUpAfterS,
+      ),
+    );
+  const sync = platforms.provinceSync;
+  if (sync)
+    scenarios.push(
+      scenario(
+        "province_sync",
+        "sync",
+        ["sync"],
+        dayCurve((profile.provinces.count * scale) / sync.batchEveryS.value),
+        sync.dossiersPerBatch + sync.updatesPerBatch + 1,
+        iterationHoldS.sync,
+      ),
+    );
+  const reporting = platforms.reporting;
+  if (reporting)
+    scenarios.push(
+      scenario(
+        "reporting_query",
+        "report",
+        ["report"],
+        dayCurve(reporting.queriesPerS.value * scale),
+        1,
+        iterationHoldS.report,
+      ),
+    );
+  const meetings = platforms.meetings;
+  if (meetings) {
+    const first = profile.shape[0]?.hour ?? 0;
+    const points = meetings.shape ?? profile.shape;
+    const rate = meetings.joinsPerS.value * scale;
+    scenarios.push(
+      scenario(
+        "meeting_join",
+        "meeting",
+        ["meeting"],
+        points.map((p) => ({ t: ((p.hour - first) * 3600) / profile.compression, rate: p.level * rate })),
+        3,
+        iterationHoldS.meeting,
+      ),
+    );
+  }
+
+  const run = new Set<Step>(scenarios.flatMap((s) => s.steps));
   const notRun = (Object.keys(profile.mix) as MixStep[])
     .filter((s) => !run.has(s) && share(s) > 0)
     .map((step) => ({ step, share: share(step) }));
@@ -117,10 +233,59 @@ export const compileProfile = (profile: Profile, options: { scale?: number } = {
     profile: profile.name,
     durationS: round3(durationS),
     peakRequestsPerS: round3(peak),
+    totalPeakRequestsPerS: round3(totalPeak(scenarios)),
     pollsPerSubmission: round3(pollsPerSubmission),
+    journeys: {
+      payShare: round3(payShare),
+      officer: officer
+        ? {
+            dossierShare: officer.dossierShare,
+            rejectShare: officer.rejectShare,
+            moreDocumentsShare: officer.moreDocumentsShare,
+            signShare: officer.signShare,
+          }
+        : null,
+      sync: sync ? { dossiersPerBatch: sync.dossiersPerBatch, updatesPerBatch: sync.updatesPerBatch } : null,
+      meetings: meetings
+        ? { sessions: meetings.sessions, stayS: round3((meetings.stayMinutes * 60) / profile.compression) }
+        : null,
+    },
     scenarios,
     notRun,
   };
+};
+
+/** A compiled scenario's planned iterations/s at `t` seconds after t0 (0 before it starts). */
+export const scenarioRateAt = (s: CompiledScenario, t: number): number => {
+  if (t < s.startTimeS) return 0;
+  let from = s.startTimeS;
+  let rate = s.startRate;
+  for (const stage of s.stages) {
+    const to = from + stage.durationS;
+    if (t <= to) return rate + ((stage.target - rate) * (t - from)) / stage.durationS;
+    from = to;
+    rate = stage.target;
+  }
+  return rate;
+};
+
+/** Highest total request rate over the run: the sum is piecewise linear, so its peak is at a breakpoint. */
+const totalPeak = (scenarios: readonly CompiledScenario[]): number => {
+  const points = new Set<number>();
+  for (const s of scenarios) {
+    let t = s.startTimeS;
+    points.add(t);
+    for (const stage of s.stages) {
+      t += stage.durationS;
+      points.add(t);
+    }
+  }
+  let best = 0;
+  for (const t of points) {
+    const total = scenarios.reduce((sum, s) => sum + scenarioRateAt(s, t) * s.requestsPerIteration, 0);
+    best = Math.max(best, total);
+  }
+  return best;
 };
 
 /** Planned iterations of a scenario over the whole run (area under its rate curve). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MixStep } from "../profiles/schema.js";
+import { Step } from "../profiles/schema.js";
 
 export const sloSchemaVersion = 1;
 
@@ -22,7 +22,7 @@ export const Slo = z
     schemaVersion: z.literal(sloSchemaVersion),
     name: z.string().regex(/^[a-z0-9-]+$/),
     description: z.string().max(500).default(""),
-    steps: z.partialRecord(MixStep, StepObjective),
+    steps: z.partialRecord(Step, StepObjective),
     /** p95 of the time from the first submission attempt to the portal's acknowledgement (ms). */
     acknowledgementP95Ms: z.number().positive(),
     fatal: z

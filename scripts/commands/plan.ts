@@ -5,7 +5,8 @@ import { levelAt } from "../../scenarios/profiles/compile.js";
 import type { RunPlan } from "../run/plan.js";
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
-const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+const num = (n: number): string =>
+  Number.isInteger(n) ? String(n) : Math.abs(n) < 0.1 ? String(Number(n.toPrecision(2))) : n.toFixed(2);
 
 /** The dry run: what a run would do, as text. Starts nothing. */
 export const renderPlan = (plan: RunPlan): string => {
@@ -26,14 +27,33 @@ export const renderPlan = (plan: RunPlan): string => {
   out.push("");
   out.push("Scenarios (open model, ramping-arrival-rate; rates in iterations/s):");
   out.push(
-    `  ${pad("scenario", 16)}${pad("steps", 16)}${pad("req/iter", 10)}${pad("start", 8)}${pad("peak", 8)}VUs pre/max`,
+    `  ${pad("scenario", 17)}${pad("steps", 40)}${pad("req/iter", 10)}${pad("from", 8)}${pad("start", 8)}${pad("peak", 8)}VUs pre/max`,
   );
   for (const s of c.scenarios)
     out.push(
-      `  ${pad(s.name, 16)}${pad(s.steps.join("+"), 16)}${pad(num(s.requestsPerIteration), 10)}${pad(num(s.startRate), 8)}${pad(num(s.peakIterationsPerS), 8)}${s.preAllocatedVUs}/${s.maxVUs}`,
+      `  ${pad(s.name, 17)}${pad(s.steps.join("+"), 40)}${pad(num(s.requestsPerIteration), 10)}${pad(`${num(s.startTimeS)} s`, 8)}${pad(num(s.startRate), 8)}${pad(num(s.peakIterationsPerS), 8)}${s.preAllocatedVUs}/${s.maxVUs}`,
     );
   for (const n of c.notRun)
     out.push(`  not run: ${n.step} (${(n.share * 100).toFixed(0)} % of requests): no journey yet`);
+  out.push(`  all scenarios together peak at ${num(c.totalPeakRequestsPerS)} requests/s`);
+  const j = c.journeys;
+  if (j.payShare > 0) out.push(`  ${num(j.payShare * 100)} % of submissions pay their fee online`);
+  if (p.platforms?.officer)
+    out.push(
+      `  officers take ${num(p.platforms.officer.dossierShare * 100)} % of dossiers ${num(p.platforms.officer.pickUpAfterS)} s after submission (${p.platforms.officer.standing === "assumption" ? "ASSUMPTION" : p.platforms.officer.standing})`,
+    );
+  if (p.platforms?.provinceSync)
+    out.push(
+      `  province sync: a batch of ${p.platforms.provinceSync.dossiersPerBatch} dossiers + ${p.platforms.provinceSync.updatesPerBatch} updates every ${num(p.platforms.provinceSync.batchEveryS.value)} s per province at full scale (${p.platforms.provinceSync.batchEveryS.standing === "assumption" ? "ASSUMPTION" : p.platforms.provinceSync.batchEveryS.standing})`,
+    );
+  if (p.platforms?.reporting)
+    out.push(
+      `  reporting: ${num(p.platforms.reporting.queriesPerS.value)} queries/s nationally at full scale (${p.platforms.reporting.queriesPerS.standing === "assumption" ? "ASSUMPTION" : p.platforms.reporting.queriesPerS.standing})`,
+    );
+  if (p.platforms?.meetings)
+    out.push(
+      `  meetings: ${num(p.platforms.meetings.joinsPerS.value)} joins/s nationally at the storm's peak, full scale (${p.platforms.meetings.joinsPerS.standing === "assumption" ? "ASSUMPTION" : p.platforms.meetings.joinsPerS.standing}); ${p.platforms.meetings.sessions} sessions, stay ${num(p.platforms.meetings.stayMinutes)} simulated min`,
+    );
   out.push("");
   out.push(`Request rate over time (mix ${p.mixStanding === "assumption" ? "ASSUMPTION" : p.mixStanding}):`);
   let t = 0;
@@ -71,7 +91,7 @@ export const renderPlan = (plan: RunPlan): string => {
   out.push(`SLO ${slo.name} (${plan.sloSource}), judged on steady-state windows:`);
   for (const [step, o] of Object.entries(slo.steps))
     out.push(
-      `  ${pad(step, 10)}p95 ≤ ${o.p95Ms} ms, p99 ≤ ${o.p99Ms} ms, errors ≤ ${(o.errorRate * 100).toFixed(1)} %`,
+      `  ${pad(step, 11)}p95 ≤ ${o.p95Ms} ms, p99 ≤ ${o.p99Ms} ms, errors ≤ ${(o.errorRate * 100).toFixed(1)} %`,
     );
   out.push(`  acknowledgement p95 ≤ ${slo.acknowledgementP95Ms} ms`);
   out.push(

@@ -115,8 +115,11 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     const k6Plan: K6Plan = {
       runId,
       baseUrl: stack.citizenUrl,
+      officerUrl: stack.officerUrl,
+      nationalUrl: stack.linkUrls["province-national"],
       seed: config.seed,
       pollsPerSubmission: plan.compiled.pollsPerSubmission,
+      journeys: plan.compiled.journeys,
       requestTimeoutS: config.safety.requestTimeoutS,
       fatal: {
         errorRate: Math.min(config.safety.abortOnErrorRate, plan.slo.fatal.errorRate),

@@ -48,9 +48,9 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
           : `${faults.source}: faults[${i}].link: the mock has no link ${f.link} (it has ${[...available].join(", ")})`,
       );
   });
-  if (compiled.peakRequestsPerS > config.safety.maxRequestsPerS)
+  if (compiled.totalPeakRequestsPerS > config.safety.maxRequestsPerS)
     problems.push(
-      `scale: the plan peaks at ${compiled.peakRequestsPerS} requests/s, above safety.maxRequestsPerS ${config.safety.maxRequestsPerS}`,
+      `scale: the plan peaks at ${compiled.totalPeakRequestsPerS} requests/s, above safety.maxRequestsPerS ${config.safety.maxRequestsPerS}`,
     );
   if (compiled.durationS > config.safety.maxDurationS)
     problems.push(

@@ -3,7 +3,12 @@ export interface StubRequest {
   method: string;
   url: string;
   body: string | null;
-  params: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: string };
+  params: {
+    headers?: Record<string, string>;
+    tags?: Record<string, string>;
+    timeout?: string;
+    responseCallback?: { expectedStatuses: number[] };
+  };
 }
 
 export interface StubAnswer {
@@ -36,6 +41,7 @@ const respond = (req: StubRequest) => {
 };
 
 const http = {
+  expectedStatuses: (...statuses: number[]) => ({ expectedStatuses: statuses }),
   get: (url: string, params: StubRequest["params"] = {}) =>
     respond({ method: "GET", url, body: null, params }),
   post: (url: string, body: string | null, params: StubRequest["params"] = {}) =>

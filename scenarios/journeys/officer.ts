@@ -1,0 +1,153 @@
+import { check } from "k6";
+import exec from "k6/execution";
+import { dossiersProcessed, officerQueueEmpty } from "../lib/metrics.js";
+import { defaultJourneys, type K6Plan } from "../lib/plan.js";
+import { jsonBody, type PortalClient, portalClient, type StepTags } from "../lib/portal-client.js";
+import { isRetryable, withRetries } from "../lib/retry.js";
+import type { Rng } from "../lib/rng.js";
+import { submissionKey, vuRng } from "../lib/vu.js";
+
+/*
+ * How officers find work. The contract has no queue listing: an officer can look a dossier up by code or by
+ * the idempotency key it was submitted with, nothing else. Of the options that leaves, this is the closest to
+ * an agency's intake register worked in order: the n-th officer iteration takes the n-th citizen submission of
+ * the run (its key is known: `submissionKey`), `pickUpAfterS` after it was made (the officer scenario starts
+ * that much later with the same rate curve). The alternatives were worse: officers submitting their own
+ * dossiers would leave every citizen's dossier untouched (and stuck), and walking codes by counter would
+ * mostly hit 404s. A portal with a real work-queue operation would let the journey use it instead.
+ */
+
+interface Found {
+  code: string;
+  status: number;
+  agencyCode: string;
+}
+
+const provinceOf = (agencyCode: string): string => /\.(H\d{2})$/.exec(agencyCode)?.[1] ?? "—";
+
+/** An officer of the receiving agency (intake) and the leader who signs, stable per VU. */
+const officers = (rng: Rng): { clerk: string; leader: string } => ({
+  clerk: `CB-${rng.int(1, 500_000)}`,
+  leader: `CB-${rng.int(500_000, 1_000_000)}`,
+});
+
+/**
+ * One move along the status graph. The portal does not retry officer moves (a repeated move could land on
+ * the new status and be refused), so neither is this blindly: after a transport failure or shedding the
+ * dossier is read back and the move repeated only if it did not happen.
+ */
+export const move = (
+  client: PortalClient,
+  d: Found,
+  toStatus: number,
+  officerId: string,
+  tags: StepTags,
+  note?: string,
+): boolean => {
+  const send = () =>
+    client.post(
+      `/api/v1/dossiers/${d.code}/transitions`,
+      { toStatus, officerId, ...(note ? { note } : {}) },
+      {},
+      tags,
+      "POST /api/v1/dossiers/{code}/transitions",
+    );
+  let res = send();
+  if (isRetryable(res)) {
+    const { res: read } = withRetries(
+      () => client.get(`/api/v1/dossiers/${d.code}`, tags, "GET /api/v1/dossiers/{code}"),
+      { attempts: 2, tags },
+    );
+    const now = jsonBody<{ status?: number }>(read)?.status;
+    if (read.status === 200 && now === toStatus) {
+      d.status = toStatus;
+      return true;
+    }
+    if (read.status === 200 && now === d.status) res = send();
+  }
+  const ok = check(res, { "legal move accepted": (r) => r.status === 200 }, tags);
+  if (ok) d.status = toStatus;
+  return ok;
+};
+
+/** Draft the decision in document management, forward it to the leader, who signs it. */
+const signDecision = (
+  client: PortalClient,
+  d: Found,
+  o: { clerk: string; leader: string },
+  tags: StepTags,
+) => {
+  const t: StepTags = { ...tags, step: "documents" };
+  const drafted = client.post(
+    "/api/v1/documents",
+    { dossierCode: d.code, title: `Quyết định giải quyết hồ sơ ${d.code}`, officerId: o.clerk },
+    {},
+    t,
+    "POST /api/v1/documents",
+  );
+  const id = jsonBody<{ id?: string }>(drafted)?.id;
+  if (!check(drafted, { "document drafted": (r) => r.status === 201 && !!id }, t) || !id) return false;
+  const forwarded = client.post(
+    `/api/v1/documents/${id}/forward`,
+    { fromOfficerId: o.clerk, toOfficerId: o.leader },
+    {},
+    t,
+    "POST /api/v1/documents/{id}/forward",
+  );
+  if (!check(forwarded, { "document forwarded": (r) => r.status === 200 }, t)) return false;
+  const signed = client.post(
+    `/api/v1/documents/${id}/sign`,
+    { officerId: o.leader },
+    {},
+    t,
+    "POST /api/v1/documents/{id}/sign",
+  );
+  return check(signed, { "document signed": (r) => r.status === 200 }, t);
+};
+
+/**
+ * An officer takes the next dossier from the intake queue and works it to a final status: accept (or refuse
+ * at intake), process, sometimes request more documents (which arrive), have the decision signed, finish and
+ * return the result. Short iterations with no think time, so VU counts stay bounded at any rate.
+ */
+export const processNext = (plan: K6Plan): void => {
+  const settings = (plan.journeys ?? defaultJourneys).officer;
+  if (!settings) return;
+  const rng = vuRng(plan, "officer");
+  const client = portalClient(plan.officerUrl ?? plan.baseUrl, plan.requestTimeoutS);
+  const n = Math.floor(exec.scenario.iterationInTest / Math.max(settings.dossierShare, 1e-9));
+  const key = submissionKey(plan.runId, n);
+  const findTags: StepTags = { journey: "officer", step: "officer", province: "—" };
+  const { res } = withRetries(
+    () =>
+      client.get(
+        `/api/v1/dossiers?idempotencyKey=${encodeURIComponent(key)}`,
+        findTags,
+        "GET /api/v1/dossiers?idempotencyKey",
+      ),
+    { attempts: 2, tags: findTags },
+  );
+  if (!check(res, { "queue read": (r) => r.status === 200 }, findTags)) return;
+  const first = jsonBody<{ items?: Found[] }>(res)?.items?.[0];
+  if (!first) {
+    // The submission was never acknowledged (or not yet): nothing to take.
+    officerQueueEmpty.add(1, findTags);
+    return;
+  }
+  const d: Found = { code: first.code, status: first.status, agencyCode: first.agencyCode };
+  const tags: StepTags = { ...findTags, province: provinceOf(d.agencyCode) };
+  const o = officers(rng);
+  if (d.status !== 1) return; // already taken
+  if (rng.next() < settings.rejectShare) {
+    if (move(client, d, 3, o.clerk, tags, "hồ sơ không hợp lệ")) dossiersProcessed.add(1, tags);
+    return;
+  }
+  if (!move(client, d, 2, o.clerk, tags) || !move(client, d, 4, o.clerk, tags)) return;
+  if (rng.next() < settings.moreDocumentsShare) {
+    if (!move(client, d, 5, o.clerk, tags, "yêu cầu bổ sung giấy tờ")) return;
+    if (!move(client, d, 4, o.clerk, tags, "đã bổ sung")) return;
+  }
+  if (rng.next() < settings.signShare && !signDecision(client, d, o, tags)) return;
+  if (!move(client, d, 9, o.clerk, tags) || !move(client, d, 10, o.clerk, tags)) return;
+  dossiersProcessed.add(1, tags);
+};

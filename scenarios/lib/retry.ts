@@ -1,0 +1,39 @@
+import { retryWaitMs } from "./metrics.js";
+import { pause, type Response, retryDelayS, type StepTags } from "./portal-client.js";
+
+/** Transport failures, shedding and unavailable parts: worth another attempt with the same request. */
+export const isRetryable = (res: Response): boolean =>
+  res.status === 0 || res.status === 429 || res.status === 502 || res.status === 503 || res.status === 504;
+
+export interface RetryOptions {
+  attempts: number;
+  tags: StepTags;
+  /** First backoff without a Retry-After; doubled after each attempt. */
+  backoffS?: number;
+  /** Whether this answer may be retried; `isRetryable` by default. Only for requests safe to repeat. */
+  retryable?: (res: Response) => boolean;
+}
+
+/**
+ * Sends `send` until it is not retryable or the attempts are spent, waiting the server's Retry-After (capped,
+ * so a VU is never held for long) or the backoff. Each wait is a `retry_wait_ms` sample tagged with the
+ * Retry-After the portal asked for, so analysis can tell whether the load honoured it.
+ */
+export const withRetries = (
+  send: (attempt: number) => Response,
+  options: RetryOptions,
+): { res: Response; attempts: number } => {
+  const retryable = options.retryable ?? isRetryable;
+  let backoff = options.backoffS ?? 0.25;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const res = send(attempts);
+    if (attempts >= options.attempts || !retryable(res)) return { res, attempts };
+    const retryAfter = res.headers["Retry-After"];
+    const waitS = retryDelayS(retryAfter, backoff);
+    retryWaitMs.add(waitS * 1000, { ...options.tags, retry_after: retryAfter ?? "none" });
+    pause(waitS);
+    backoff *= 2;
+  }
+};

@@ -1,0 +1,50 @@
+import exec from "k6/execution";
+import type { K6Plan } from "./plan.js";
+import { createRng, hashSeed, type Rng } from "./rng.js";
+
+/**
+ * Per-VU state of one journey: a generator seeded from the run's seed, the journey and the VU, so a run's
+ * random choices repeat for the same seed. Module state lives as long as the VU.
+ */
+const states = new Map<string, { rng: Rng }>();
+
+export const vuRng = (plan: K6Plan, journey: string): Rng => {
+  let s = states.get(journey);
+  if (!s) {
+    s = { rng: createRng(hashSeed(plan.seed, journey, exec.vu.idInTest)) };
+    states.set(journey, s);
+  }
+  return s.rng;
+};
+
+/** Province 1..count, by the profile's weights when it has them. */
+export const pickProvince = (plan: K6Plan, rng: Rng): number => {
+  const weights = plan.provinces.weights;
+  if (!weights) return rng.int(1, plan.provinces.count + 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let r = rng.next() * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i] ?? 0;
+    if (r < 0) return i + 1;
+  }
+  return weights.length;
+};
+
+/** A synthetic citizen id (reserved prefix 999, which no real SoDinhDanh carries). */
+export const syntheticCitizenId = (rng: Rng): string => `999${String(rng.int(0, 1e9)).padStart(9, "0")}`;
+
+/** 64 hex digits from the generator (attachment checksums). */
+export const hex64 = (rng: Rng): string => {
+  let out = "";
+  for (let i = 0; i < 8; i++)
+    out += Math.floor(rng.next() * 0x100000000)
+      .toString(16)
+      .padStart(8, "0");
+  return out;
+};
+
+/**
+ * The idempotency key of the n-th citizen submission of a run. It doubles as the intake register's entry:
+ * officers find the n-th dossier by it (the contract has no queue listing; see journeys/officer.ts).
+ */
+export const submissionKey = (runId: string, n: number): string => `${runId}-d${n}`;
