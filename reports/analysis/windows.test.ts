@@ -64,10 +64,11 @@ describe("window aggregation", () => {
     const agg = new WindowAggregator({ t0Ms: t0, windowMs: 1000, isSteady: () => true });
     agg.add(pt("http_req_duration", 10, 0, { status: "0", expectedResponse: "false" }));
     expect(agg.all.totalCount).toBe(0);
-    agg.add(pt("retry_wait_ms", 10, 1000, { retryAfter: "1" }));
-    agg.add(pt("retry_wait_ms", 10, 250, { retryAfter: "1" }));
-    agg.add(pt("retry_wait_ms", 10, 250, { retryAfter: "none" }));
-    expect(agg.retry).toEqual({ retries: 3, withRetryAfter: 2, honoured: 1 });
+    agg.add(pt("retry_wait_ms", 10, 1000, { retryAfter: "1", status: "503" }));
+    agg.add(pt("retry_wait_ms", 10, 250, { retryAfter: "1", status: "503" }));
+    agg.add(pt("retry_wait_ms", 10, 250, { retryAfter: "none", status: "429" }));
+    agg.add(pt("retry_wait_ms", 10, 250, { retryAfter: "none", status: "0" })); // refused connection: no headers
+    expect(agg.retry).toEqual({ retries: 4, afterRefusal: 3, withRetryAfter: 2, honoured: 1 });
     agg.add(pt("dropped_iterations", 10, 4));
     expect(agg.droppedIterations).toBe(4);
   });

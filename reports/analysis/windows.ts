@@ -122,9 +122,11 @@ export interface WindowAggregatorOptions {
 }
 
 export interface RetryTally {
-  /** Retries after a refused or failed submission. */
+  /** Every retry the load made (after refusals and transport failures alike). */
   retries: number;
-  /** ... of which the portal's answer carried Retry-After. */
+  /** Retries after a refusal (429 or 503): where a portal that sheds load should send Retry-After. */
+  afterRefusal: number;
+  /** ... of which the refusal carried Retry-After. */
   withRetryAfter: number;
   /** ... of which the client waited at least as long as Retry-After asked. */
   honoured: number;
@@ -148,7 +150,7 @@ export class WindowAggregator {
   readonly statuses = new Map<string, number>();
   /** First successful submission at or after `firstWriteAfterMs`, ms after t0. */
   firstWriteMs: number | null = null;
-  readonly retry: RetryTally = { retries: 0, withRetryAfter: 0, honoured: 0 };
+  readonly retry: RetryTally = { retries: 0, afterRefusal: 0, withRetryAfter: 0, honoured: 0 };
   readonly perInterval = new Map<string, Tally>();
   readonly perStep = new Map<string, Tally>();
   /** Per step, only steady-state samples (outside fault and recovery windows): what SLOs are judged on. */
@@ -206,6 +208,9 @@ export class WindowAggregator {
         return;
       case "retry_wait_ms": {
         this.retry.retries++;
+        // Only refusals are expected to carry Retry-After; a refused connection has no headers at all.
+        if (point.status !== "429" && point.status !== "503") return;
+        this.retry.afterRefusal++;
         const asked = point.retryAfter === undefined ? Number.NaN : Number(point.retryAfter);
         if (Number.isFinite(asked)) {
           this.retry.withRetryAfter++;

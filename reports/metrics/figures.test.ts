@@ -64,11 +64,14 @@ describe("queue, failover and sync figures", () => {
         portal_gateway_queue_depth: 5,
         portal_gateway_shed_total: 25,
         'portal_failover_events_total{node="standby"}': 1,
+        'portal_dossier_writes_total{role="standby"}': 0,
       }),
       sample(3500, {
         portal_gateway_queue_depth: 0,
         portal_gateway_shed_total: 25,
         portal_failover_events_total: 1,
+        'portal_dossier_writes_total{role="primary"}': 50,
+        'portal_dossier_writes_total{role="standby"}': 4,
       }),
     ];
     const f = targetFigures(
@@ -82,6 +85,18 @@ describe("queue, failover and sync figures", () => {
     expect(f.queue.shed).toEqual({ value: 22 });
     expect(f.failover.durationMs).toEqual({ value: 2600 });
     expect(f.failover.promotedAtMs).toBe(2000);
+    expect(f.failover.firstStandbyWriteAtMs).toBe(3500);
+    // Writes after the loss, but none on the standby: the primary came back, no failover to time.
+    const back = targetFigures(
+      [
+        sample(0, { 'portal_dossier_writes_total{role="standby"}': 0 }),
+        sample(2000, { 'portal_dossier_writes_total{role="standby"}': 0 }),
+      ],
+      t0,
+      { atMs: 800, faultId: "p", firstWriteAfterMs: 900 },
+      "x",
+    );
+    expect(back.failover.durationMs.value).toBeNull();
     expect(f.failedSamples).toBe(1);
     expect(f.sync.lagMs.value).toBeNull();
     expect("reason" in f.sync.lagMs && f.sync.lagMs.reason).toMatch(/portal_sync_lag_seconds/);

@@ -120,10 +120,11 @@ export interface PrimaryLoss {
 const failoverFigure = (
   loss: PrimaryLoss,
   promotedAtMs: number | null | undefined,
+  standbyWriteAtMs: number | null | undefined,
 ): TargetFigures["failover"] => {
   const base = {
     primaryLostAtMs: loss.atMs,
-    firstStandbyWriteAtMs: loss.firstWriteAfterMs,
+    firstStandbyWriteAtMs: standbyWriteAtMs ?? loss.firstWriteAfterMs,
     promotedAtMs: promotedAtMs ?? null,
   };
   if (loss.atMs === null)
@@ -133,7 +134,24 @@ const failoverFigure = (
       ...base,
       durationMs: none("no dossier write succeeded after the primary was lost, before the run ended"),
     };
+  // The target counts writes by role: if none reached the standby, the writes after the loss were the primary's.
+  if (standbyWriteAtMs === null)
+    return {
+      ...base,
+      durationMs: none(
+        "no write reached the standby after the primary was lost (the primary came back first, or no failover happened)",
+      ),
+    };
   return { ...base, durationMs: { value: Math.round(loss.firstWriteAfterMs - loss.atMs) } };
+};
+
+/** First sample after `afterMs` at which a counter had grown past its value at `afterMs`. */
+const firstIncreaseAfter = (
+  points: ReadonlyArray<{ tMs: number; v: number }>,
+  afterMs: number,
+): number | null => {
+  const before = [...points].reverse().find((p) => p.tMs <= afterMs)?.v ?? 0;
+  return points.find((p) => p.tMs > afterMs && p.v > before)?.tMs ?? null;
 };
 
 /**
@@ -163,7 +181,7 @@ export const targetFigures = (
         shed: none(reason),
         admitted: none(reason),
       },
-      failover: failoverFigure(primaryLoss, undefined),
+      failover: failoverFigure(primaryLoss, undefined, undefined),
       sync: { lagMs: none(reason), drainTimeMs: none(reason), backlogPeak: none(reason) },
       queueSeries: [],
     };
@@ -192,10 +210,10 @@ export const targetFigures = (
   const admittedPoints = seriesOf(samples, metricNames.admitted);
 
   const promotions = seriesOf(samples, metricNames.failoverEvents);
+  const standbyWrites = seriesOf(samples, metricNames.writes, ['role="standby"']);
   const lossAt = primaryLoss.atMs;
-  const before = lossAt === null ? 0 : ([...promotions].reverse().find((p) => p.tMs <= lossAt)?.v ?? 0);
-  const promotedAtMs =
-    lossAt === null ? null : (promotions.find((p) => p.tMs > lossAt && p.v > before)?.tMs ?? null);
+  const promotedAtMs = lossAt === null ? null : firstIncreaseAfter(promotions, lossAt);
+  const standbyWriteAtMs = lossAt === null ? null : firstIncreaseAfter(standbyWrites, lossAt);
 
   const lag = seriesOf(samples, metricNames.syncLag);
   const backlog = seriesOf(samples, metricNames.syncBacklog);
@@ -217,7 +235,11 @@ export const targetFigures = (
           ? missing(metricNames.admitted)
           : { value: counterIncrease(admittedPoints) },
     },
-    failover: failoverFigure(primaryLoss, promotions.length > 0 ? promotedAtMs : undefined),
+    failover: failoverFigure(
+      primaryLoss,
+      promotions.length > 0 ? promotedAtMs : undefined,
+      standbyWrites.length > 0 ? standbyWriteAtMs : undefined,
+    ),
     sync: {
       lagMs: lag.length === 0 ? missing(metricNames.syncLag) : { value: Math.round(lagDrain.peak * 1000) },
       drainTimeMs:

@@ -8,10 +8,12 @@ export const metricNames = {
   inFlight: "portal_gateway_in_flight",
   shed: "portal_gateway_shed_total",
   admitted: "portal_gateway_admitted_total",
-  /** Standby promotions by the gateway (confirms that a failover, not the primary's return, ended the loss). */
+  /** Standby promotions by the gateway. */
   failoverEvents: "portal_failover_events_total",
+  /** Successful dossier writes by the role of the node that took them (`role="standby"`). */
+  writes: "portal_dossier_writes_total",
   /** National-sync lag: age of the oldest message not yet accepted by the national portal. */
   syncLag: "portal_sync_lag_seconds",
   /** National-sync backlog: messages waiting in the provincial outbox. */
-  syncBacklog: "portal_sync_outbox_pending",
+  syncBacklog: "portal_sync_backlog",
 } as const;

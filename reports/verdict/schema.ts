@@ -115,6 +115,7 @@ export const Verdict = z.object({
     retryAfter: z
       .object({
         retries: z.number().int(),
+        afterRefusal: z.number().int().optional(),
         sentShare: maybe(z.number()),
         honouredShare: maybe(z.number()),
       })

@@ -17,7 +17,8 @@ export interface RetryOptions {
 /**
  * Sends `send` until it is not retryable or the attempts are spent, waiting the server's Retry-After (capped,
  * so a VU is never held for long) or the backoff. Each wait is a `retry_wait_ms` sample tagged with the
- * Retry-After the portal asked for, so analysis can tell whether the load honoured it.
+ * Retry-After the portal asked for and the status that caused it, so analysis can tell whether refusals
+ * carried Retry-After and whether the load honoured it.
  */
 export const withRetries = (
   send: (attempt: number) => Response,
@@ -32,7 +33,12 @@ export const withRetries = (
     if (attempts >= options.attempts || !retryable(res)) return { res, attempts };
     const retryAfter = res.headers["Retry-After"];
     const waitS = retryDelayS(retryAfter, backoff);
-    retryWaitMs.add(waitS * 1000, { ...options.tags, retry_after: retryAfter ?? "none" });
+    // The status says whether this was a refusal (429/503, where Retry-After belongs) or a transport failure.
+    retryWaitMs.add(waitS * 1000, {
+      ...options.tags,
+      retry_after: retryAfter ?? "none",
+      status: String(res.status),
+    });
     pause(waitS);
     backoff *= 2;
   }
