@@ -210,7 +210,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       t0WallMs: wallMs,
       k6ExitCode: k6Exit,
       plannedIterations: plan.compiled.scenarios.reduce((s, sc) => s + plannedIterations(sc), 0),
-      plannedPeakRequestsPerS: plan.compiled.peakRequestsPerS,
+      plannedPeakRequestsPerS: plan.compiled.totalPeakRequestsPerS,
       durationS: plan.compiled.durationS,
       metrics: metricsProbe,
       generatorCpu: cpuResult
