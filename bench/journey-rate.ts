@@ -68,23 +68,31 @@ export const journeyRate: Benchmark = {
       const base = resolveProfile("july1-peak").value;
       const ladder = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
       for (const rps of ladder) {
-        const profile = {
+        const flat = {
           ...base,
-          scale: rps / (base.peakUsers.value / base.requestIntervalS.value),
           compression: 60,
           shape: [
             { hour: 9, level: 1 },
             { hour: 9 + stepSeconds / 60, level: 1 },
           ],
+          // Officers start at once, so the whole rung carries every journey.
+          ...(base.platforms?.officer
+            ? { platforms: { ...base.platforms, officer: { ...base.platforms.officer, pickUpAfterS: 0 } } }
+            : {}),
         };
+        // The rung's rate is the whole load's (citizens, officers, sync, platforms), not the citizens' alone.
+        const profile = { ...flat, scale: rps / compileProfile({ ...flat, scale: 1 }).totalPeakRequestsPerS };
         const compiled = compileProfile(profile);
         const stepDir = join(runDir, `rate-${rps}`);
         mkdirSync(join(stepDir, "logs"), { recursive: true });
         const plan: K6Plan = {
           runId: `${runId}-${rps}`,
           baseUrl: stack.citizenUrl,
+          officerUrl: stack.officerUrl,
+          nationalUrl: stack.linkUrls["province-national"],
           seed: 1,
           pollsPerSubmission: compiled.pollsPerSubmission,
+          journeys: compiled.journeys,
           requestTimeoutS: 10,
           fatal: { errorRate: 0.9, p99Ms: 60_000, graceS: 60 },
           provinces: base.provinces,
@@ -108,7 +116,7 @@ export const journeyRate: Benchmark = {
         const summary = JSON.parse(readFileSync(files.summary, "utf8")) as unknown;
         const requests = summaryFigure(summary, "http_reqs", "count");
         const outcome: StepOutcome = {
-          plannedRps: compiled.peakRequestsPerS * (1 - (compiled.notRun[0]?.share ?? 0)),
+          plannedRps: compiled.totalPeakRequestsPerS,
           achievedRps: Math.round(requests / stepSeconds),
           dropped: summaryFigure(summary, "dropped_iterations", "count"),
           errorRate: summaryFigure(summary, "http_req_failed", "value"),
