@@ -149,8 +149,11 @@ describe("reconciliation through the portal's lookup API", () => {
     expect(s.examples.duplicated).toEqual([`${code(1)} + ${code(2)}`]);
     expect(s.illegalTransitions).toBe(1);
     expect(s.examples.illegal[0]).toContain("1 → 4");
-    // Dossier 4 progressed, so the run shows processing: dossiers 1 and 3 sat still for 98-100 s.
-    expect(s.stuck).toBe(2);
+    // Dossier 4 progressed, so the run shows processing. Dossier 3 was taken up (1 → 4), then sat still for
+    // 98 s: stuck. Dossiers 1 and 2 were never taken up: unprocessed, not stuck.
+    expect(s.stuck).toBe(1);
+    expect(s.examples.stuck[0]).toContain(code(3));
+    expect(s.notes.join(" ")).toMatch(/still at their first status/);
   });
 
   it("is rate-limited and bounded: an unreachable portal ends as lookup errors, not a hang", async () => {

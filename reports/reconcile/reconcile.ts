@@ -11,7 +11,10 @@ export const DossierSummary = z.object({
   lost: z.number().int(),
   /** Idempotency keys for which the portal holds more than one dossier. */
   duplicated: z.number().int(),
-  /** Dossiers with no progress past the deadline; null when the run cannot tell (nothing was processed). */
+  /**
+   * Dossiers taken up, then stalled (non-final, no change) past the deadline; null when the run cannot tell
+   * (nothing was processed at all).
+   */
   stuck: z.number().int().nullable(),
   illegalTransitions: z.number().int().nullable(),
   examples: z.object({
@@ -161,6 +164,7 @@ export const reconcile = async (
       summary.notes.push(`code ${code} was acknowledged for ${keys.size} different submissions`);
   }
   let progressed = 0;
+  let unprocessed = 0;
   let withHistory = 0;
   const stuckCandidates: string[] = [];
   const base = options.baseUrl.replace(/\/$/, "");
@@ -178,9 +182,14 @@ export const reconcile = async (
           example(summary.examples.illegal, `${code}: ${illegal}`);
         }
         const last = d.history[d.history.length - 1] as HistoryEntry;
-        if (d.history.some((h) => h.status !== (d.history?.[0]?.status ?? h.status))) progressed++;
-        if (!finalStatuses.has(last.status) && now() - Date.parse(last.at) > stuckAfterMs)
-          stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
+        const first = d.history[0] as HistoryEntry;
+        // Stuck means stalled mid-process: taken up, then no progress past the deadline. A dossier nobody
+        // has touched yet is unprocessed (a short run cannot work through a day's intake), not stuck.
+        if (d.history.some((h) => h.status !== first.status)) {
+          progressed++;
+          if (!finalStatuses.has(last.status) && now() - Date.parse(last.at) > stuckAfterMs)
+            stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
+        } else unprocessed++;
       }
     } else if (byCode.kind === "missing") {
       summary.lost++;
@@ -219,6 +228,10 @@ export const reconcile = async (
   } else {
     summary.stuck = stuckCandidates.length;
     for (const s of stuckCandidates) example(summary.examples.stuck, s);
+    if (unprocessed > 0)
+      summary.notes.push(
+        `${unprocessed} dossiers were still at their first status (not yet taken up); only dossiers taken up and then stalled for ${stuckAfterMs / 1000} s count as stuck`,
+      );
   }
   if (summary.lookupErrors > 0)
     summary.notes.push(
