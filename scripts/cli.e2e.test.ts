@@ -1,30 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readK6Points } from "../reports/analysis/k6-stream.js";
-import { Verdict } from "../reports/verdict/schema.js";
-import { projectRoot } from "./lib/paths.js";
+import { buildCli, cli, root, runOnce } from "./testing/run-cli.js";
 import { toolSpecs } from "./tools/versions.js";
 
-const root = projectRoot();
-const cli = (args: string[], timeoutMs = 180_000) => {
-  const res = spawnSync(process.execPath, [join(root, "dist", "cli.js"), ...args], {
-    encoding: "utf8",
-    timeout: timeoutMs,
-    cwd: root,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-};
-
-beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  expect(build.status, build.stderr).toBe(0);
-});
+beforeAll(buildCli);
 
 describe("portal-harness CLI (real processes)", () => {
   it("doctor --json reports the real k6 and toxiproxy versions and exits 0", () => {
@@ -77,23 +59,14 @@ describe("portal-harness CLI (real processes)", () => {
   });
 
   it("real k6 through real toxiproxy into the mock: verdict valid, outage-window requests fail, others succeed", async () => {
-    const out = mkdtempSync(join(tmpdir(), "ph-e2e-"));
-    const { code, stdout, stderr } = cli(
-      [
-        "run",
-        "--profile",
-        join(root, "examples", "profiles", "short-flat.json"),
-        "--faults",
-        join(root, "examples", "faults", "citizen-outage.json"),
-        "--out",
-        out,
-      ],
-      240_000,
-    );
+    const { code, stdout, stderr, runDir, verdict } = runOnce([
+      "run",
+      "--profile",
+      join(root, "examples", "profiles", "short-flat.json"),
+      "--faults",
+      join(root, "examples", "faults", "citizen-outage.json"),
+    ]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
-    const runDir = /verdict: (.+)\/verdict\.json/.exec(stdout)?.[1];
-    if (!runDir) throw new Error(`no run directory in output:\n${stdout}`);
-    const verdict = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
     console.log(
       `run ${verdict.runId}: k6 ${verdict.fingerprint.tools.k6}, toxiproxy ${verdict.fingerprint.tools.toxiproxy}, ${verdict.load.achievedRequests} requests, outcome ${verdict.outcome}`,
     );

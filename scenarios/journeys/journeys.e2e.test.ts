@@ -1,15 +1,8 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
-import { Verdict } from "../../reports/verdict/schema.js";
-import { projectRoot } from "../../scripts/lib/paths.js";
-
-const root = projectRoot();
-const out = mkdtempSync(join(tmpdir(), "ph-journeys-"));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
 
 interface CheckTally {
   passes: number;
@@ -31,23 +24,16 @@ const journeyChecks = {
 };
 
 it("runs every journey against the mock: checks pass, every dossier code is written out once, none lost", () => {
-  const res = spawnSync(
-    process.execPath,
-    [
-      join(root, "dist", "cli.js"),
-      "run",
-      "--profile",
-      join(root, "examples", "profiles", "all-journeys.json"),
-      "--faults",
-      "none",
-      "--out",
-      out,
-    ],
-    { encoding: "utf8", timeout: 240_000, cwd: root },
-  );
-  expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0);
-  const runDir = /verdict: (.+)\/verdict\.json/.exec(res.stdout)?.[1];
-  if (!runDir) throw new Error(`no run directory in:\n${res.stdout}`);
+  buildCli();
+  const res = runOnce([
+    "run",
+    "--profile",
+    join(root, "examples", "profiles", "all-journeys.json"),
+    "--faults",
+    "none",
+  ]);
+  expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+  const runDir = res.runDir;
 
   const summary = JSON.parse(readFileSync(join(runDir, "k6-summary.json"), "utf8")) as Summary;
   const checks = summary.root_group.checks;
@@ -74,7 +60,7 @@ it("runs every journey against the mock: checks pass, every dossier code is writ
   for (const code of codes) expect(code).toMatch(dossierCodePattern);
   expect(new Set(codes).size).toBe(codes.length);
 
-  const v = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+  const v = res.verdict;
   expect(v.outcome).toBe("passed");
   expect(v.dossiers.acknowledged).toBe(acknowledged.length);
   expect(v.dossiers.found).toBe(acknowledged.length);

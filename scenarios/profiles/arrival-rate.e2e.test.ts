@@ -1,33 +1,16 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { Verdict } from "../../reports/verdict/schema.js";
-import { projectRoot } from "../../scripts/lib/paths.js";
-
-const root = projectRoot();
+import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
 
 it("holds a constant arrival rate: over 60 s the achieved iteration rate is within 2 % of the plan", () => {
-  const out = mkdtempSync(join(tmpdir(), "ph-rate-"));
-  const res = spawnSync(
-    process.execPath,
-    [
-      join(root, "dist", "cli.js"),
-      "run",
-      "--profile",
-      join(root, "examples", "profiles", "flat-60s.json"),
-      "--faults",
-      "none",
-      "--out",
-      out,
-    ],
-    { encoding: "utf8", timeout: 240_000, cwd: root },
-  );
-  expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0);
-  const runDir = /verdict: (.+)\/verdict\.json/.exec(res.stdout)?.[1];
-  if (!runDir) throw new Error(`no run directory in:\n${res.stdout}`);
-  const v = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+  buildCli();
+  const {
+    code,
+    stdout,
+    stderr,
+    verdict: v,
+  } = runOnce(["run", "--profile", join(root, "examples", "profiles", "flat-60s.json"), "--faults", "none"]);
+  expect(code, `${stdout}\n${stderr}`).toBe(0);
   const ratio = v.load.achievedIterations / v.load.plannedIterations;
   console.log(
     `planned ${v.load.plannedIterations} iterations in 60 s, achieved ${v.load.achievedIterations} (${(ratio * 100).toFixed(2)} %), dropped ${v.load.droppedIterations}`,

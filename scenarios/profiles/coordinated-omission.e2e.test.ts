@@ -1,31 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { readK6Points } from "../../reports/analysis/k6-stream.js";
-import { Verdict } from "../../reports/verdict/schema.js";
-import { projectRoot } from "../../scripts/lib/paths.js";
-
-const root = projectRoot();
+import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
 
 it("a stalled portal cannot slow the load down: late requests are recorded and dropped iterations make the run inconclusive (exit 4)", async () => {
-  const out = mkdtempSync(join(tmpdir(), "ph-co-"));
-  const res = spawnSync(
-    process.execPath,
-    [
-      join(root, "dist", "cli.js"),
-      "run",
-      "--config",
-      join(root, "examples", "coordinated-omission.json"),
-      "--out",
-      out,
-    ],
-    { encoding: "utf8", timeout: 240_000, cwd: root },
-  );
-  const runDir = /verdict: (.+)\/verdict\.json/.exec(res.stdout)?.[1];
-  if (!runDir) throw new Error(`no run directory in:\n${res.stdout}\n${res.stderr}`);
-  const v = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+  buildCli();
+  const {
+    code,
+    verdict: v,
+    runDir,
+  } = runOnce(["run", "--config", join(root, "examples", "coordinated-omission.json")]);
   const stall = v.faults[0];
   if (!stall || stall.appliedStartMs === null) throw new Error("the stall was not applied");
 
@@ -43,7 +27,7 @@ it("a stalled portal cannot slow the load down: late requests are recorded and d
     }
   }
   console.log(
-    `exit ${res.status}; ${late} requests recorded late (≥ 3 s, longest ${Math.round(longest)} ms); ${dropped} dropped iterations (verdict: ${v.load.droppedIterations}); outcome ${v.outcome}`,
+    `exit ${code}; ${late} requests recorded late (≥ 3 s, longest ${Math.round(longest)} ms); ${dropped} dropped iterations (verdict: ${v.load.droppedIterations}); outcome ${v.outcome}`,
   );
   expect(late).toBeGreaterThan(20);
   // The longest wait is the stall itself (6 s), within 1 s.
@@ -52,5 +36,5 @@ it("a stalled portal cannot slow the load down: late requests are recorded and d
   expect(v.load.droppedIterations).toBe(dropped);
   expect(v.outcome).toBe("inconclusive");
   expect(v.inconclusiveReasons.join(" ")).toMatch(/dropped/);
-  expect(res.status).toBe(4);
+  expect(code).toBe(4);
 });

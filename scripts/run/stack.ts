@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type LinkName, links, proxyName } from "../../chaos/topology.js";
 import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
 import { startToxiproxy } from "../../chaos/toxiproxy-server.js";
-import type { PartConfig, PartName } from "../../mocks/parts.js";
+import { type PartConfig, type PartName, partNames } from "../../mocks/parts.js";
 import type { Target } from "../config/run-config.js";
 import { projectRoot } from "../lib/paths.js";
 import { allocatePorts } from "../lib/ports.js";
@@ -59,18 +59,8 @@ export interface StackOptions {
   mock?: Partial<Record<PartName, Partial<PartConfig>>>;
 }
 
-const mockParts: readonly PartName[] = [
-  "identity",
-  "population",
-  "dossier-primary",
-  "dossier-standby",
-  "payment",
-  "national-sync",
-  "documents",
-  "reporting",
-  "meetings",
-  "gateway",
-];
+/** Start order: the gateway last, once everything it routes to answers. */
+const mockParts: readonly PartName[] = [...partNames.filter((p) => p !== "gateway"), "gateway"];
 
 /**
  * Which links a part calls out through, keyed by the part at the other end. The topology's `from` says who
