@@ -126,9 +126,12 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
       mine.find((e) => e.phase === "apply" && e.outcome !== "error")?.appliedMs ?? f.startS * 1000;
     const removes = mine.filter((e) => e.phase === "remove" && e.outcome !== "error");
     const end = removes[removes.length - 1]?.appliedMs ?? (f.startS + f.durationS) * 1000;
-    return { id: f.id, start, end };
+    // The fault may bite as soon as toxiproxy receives the call, before it confirms: steady state ends there.
+    const requested =
+      mine.find((e) => e.phase === "apply" && e.outcome !== "error")?.requestedMs ?? f.startS * 1000;
+    return { id: f.id, start, end, requested: Math.min(requested, start) };
   });
-  const firstFault = Math.min(...applied.map((a) => a.start), Number.POSITIVE_INFINITY);
+  const firstFault = Math.min(...applied.map((a) => a.requested), Number.POSITIVE_INFINITY);
   // The first two windows are warm-up (connections, JIT); the baseline ends where the first fault begins.
   const baselineRange = {
     fromMs: 2 * windowMs,
@@ -144,7 +147,7 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
     t0Ms: meta.t0WallMs,
     windowMs,
     breakdownWindowMs,
-    isSteady: (t) => !applied.some((a) => t >= a.start && t < a.end + recoverMs),
+    isSteady: (t) => !applied.some((a) => t >= a.requested && t < a.end + recoverMs),
     intervals: [
       { id: "baseline", fromMs: baselineRange.fromMs, toMs: baselineRange.toMs },
       ...applied.map((a) => ({ id: `fault:${a.id}`, fromMs: a.start, toMs: a.end })),
