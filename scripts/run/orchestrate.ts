@@ -136,8 +136,12 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
 
     const eventsFile = join(runDir, "chaos-events.ndjson");
     writeFileSync(eventsFile, "");
-    // The target's /metrics (queue, failover, sync figures), sampled from just before the load starts.
-    const metricsUrl = `${stack.citizenUrl}/metrics`;
+    // The target's /metrics (queue, failover, sync figures), sampled from just before the load starts. It is
+    // read directly, as an operator's monitoring would, not through the citizen link the faults may cut.
+    const metricsBase =
+      stack.partUrls.gateway ??
+      (config.target.kind === "url" ? config.target.baseUrl.replace(/\/$/, "") : stack.citizenUrl);
+    const metricsUrl = `${metricsBase}/metrics`;
     const metricsProblem = await probeMetrics(metricsUrl);
     const metricsProbe =
       metricsProblem === null
