@@ -1,19 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
-import type { K6Plan } from "../lib/plan.js";
 import { catalogue, type FakePortal, fakePortal } from "../testing/fake-portal.js";
+import { testPlan } from "../testing/plan.js";
 
-const plan: K6Plan = {
-  runId: "r1",
-  baseUrl: "http://127.0.0.1:1",
-  seed: 7,
-  pollsPerSubmission: 2,
-  journeys: { payShare: 0, officer: null, sync: null, meetings: null },
-  requestTimeoutS: 10,
-  fatal: { errorRate: 0.5, p99Ms: 30_000, graceS: 10 },
-  provinces: { count: 34 },
-  scenarios: [],
-};
+const plan = testPlan({ pollsPerSubmission: 2 });
 
 // Journeys keep per-VU state in their module, as k6 does per VU: every test gets fresh modules.
 let http: typeof import("../testing/k6-stubs/http.js");

@@ -2,20 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isLegalTransition } from "../../mocks/contract/dossier.js";
 import type { JourneySettings, K6Plan } from "../lib/plan.js";
 import { type FakePortal, fakePortal } from "../testing/fake-portal.js";
+import { testPlan } from "../testing/plan.js";
 
 const officer = { dossierShare: 1, rejectShare: 0, moreDocumentsShare: 0, signShare: 0 };
-const planWith = (o: Partial<NonNullable<JourneySettings["officer"]>> = {}): K6Plan => ({
-  runId: "r1",
-  baseUrl: "http://127.0.0.1:1",
-  officerUrl: "http://127.0.0.1:2",
-  seed: 7,
-  pollsPerSubmission: 0,
-  journeys: { payShare: 0, officer: { ...officer, ...o }, sync: null, meetings: null },
-  requestTimeoutS: 10,
-  fatal: { errorRate: 0.5, p99Ms: 30_000, graceS: 10 },
-  provinces: { count: 34 },
-  scenarios: [],
-});
+const planWith = (o: Partial<NonNullable<JourneySettings["officer"]>> = {}): K6Plan =>
+  testPlan({ officerUrl: "http://127.0.0.1:2", journeys: { officer: { ...officer, ...o } } });
 
 let http: typeof import("../testing/k6-stubs/http.js");
 let metrics: typeof import("../testing/k6-stubs/metrics.js");

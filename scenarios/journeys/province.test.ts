@@ -1,20 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
-import type { K6Plan } from "../lib/plan.js";
 import { type FakePortal, fakePortal } from "../testing/fake-portal.js";
+import { testPlan } from "../testing/plan.js";
 
-const plan: K6Plan = {
-  runId: "r1",
-  baseUrl: "http://127.0.0.1:1",
+const plan = testPlan({
   nationalUrl: "http://127.0.0.1:3",
-  seed: 7,
-  pollsPerSubmission: 0,
-  journeys: { payShare: 0, officer: null, sync: { dossiersPerBatch: 3, updatesPerBatch: 2 }, meetings: null },
-  requestTimeoutS: 10,
-  fatal: { errorRate: 0.5, p99Ms: 30_000, graceS: 10 },
-  provinces: { count: 34 },
-  scenarios: [],
-};
+  journeys: { sync: { dossiersPerBatch: 3, updatesPerBatch: 2 } },
+});
 
 let http: typeof import("../testing/k6-stubs/http.js");
 let metrics: typeof import("../testing/k6-stubs/metrics.js");
