@@ -4,16 +4,12 @@ import { join } from "node:path";
 import type { K6Plan } from "../scenarios/lib/plan.js";
 import { compileProfile, plannedIterations } from "../scenarios/profiles/compile.js";
 import { resolveProfile } from "../scripts/config/named.js";
-import { outDir } from "../scripts/lib/paths.js";
 import { allocatePorts } from "../scripts/lib/ports.js";
-import { stopRecorded } from "../scripts/lib/processes.js";
 import { bundleScenario } from "../scripts/run/bundle.js";
 import { k6Files, startK6 } from "../scripts/run/k6-runner.js";
-import { newRunId } from "../scripts/run/orchestrate.js";
-import { RunStateRecorder } from "../scripts/run/run-state.js";
-import { startStack } from "../scripts/run/stack.js";
 import { findTool } from "../scripts/tools/find-tools.js";
 import { cpuSeconds, cpuShares } from "./lib/cpu.js";
+import { seedDossiers, startBenchStack } from "./lib/mock-stack.js";
 import type { Benchmark, BenchResult } from "./lib/result.js";
 
 /** Requests per second of the July-1 observed peak at 1:1 scale (50,000 users, one request per 10 s). */
@@ -47,20 +43,9 @@ export const journeyRate: Benchmark = {
     "highest mixed-journey request rate with zero dropped iterations, next to wrk on the lookup endpoint",
   async run(say): Promise<BenchResult> {
     const k6 = findTool("k6");
-    const toxiproxy = findTool("toxiproxy");
-    if (!k6 || !toxiproxy) throw new Error("k6 and toxiproxy are needed: run `npx portal-harness setup`");
-    const runId = `bench-${newRunId()}`;
-    const runDir = join(outDir(), runId);
-    mkdirSync(join(runDir, "logs"), { recursive: true });
-    const recorder = new RunStateRecorder(runDir, runId);
-    const stack = await startStack({
-      runId,
-      runDir,
-      target: { kind: "mock", variant: "healthy" },
-      seed: 1,
-      toxiproxyBinary: toxiproxy.path,
-      recorder,
-    });
+    if (!k6) throw new Error("k6 is needed: run `npx portal-harness setup`");
+    const bench = await startBenchStack();
+    const { stack, recorder, runDir, runId } = bench;
     const steps: StepOutcome[] = [];
     let wrkRps: number | null = null;
     try {
@@ -136,7 +121,8 @@ export const journeyRate: Benchmark = {
       if (wrk.error)
         say("wrk is not installed (npx portal-harness setup --extras installs it): no comparison");
       else {
-        const code = await oneDossier(stack.citizenUrl);
+        const [code] = await seedDossiers(stack.citizenUrl, 1);
+        if (!code) throw new Error("the mock did not acknowledge a dossier to look up");
         const res = spawnSync(
           "wrk",
           ["-t2", "-c64", "-d10s", `${stack.citizenUrl}/api/v1/dossiers/${code}`],
@@ -150,9 +136,7 @@ export const journeyRate: Benchmark = {
         say(`wrk on the status lookup through the same proxy: ${wrkRps ?? "—"} req/s`);
       }
     } finally {
-      for (const c of [...recorder.state.children].reverse()) await stopRecorded(c);
-      await stack.stop();
-      recorder.end();
+      await bench.stop();
     }
     const held = steps.filter((s) => s.dropped === 0 && s.errorRate <= 0.01);
     const best = held.at(-1) ?? null;
@@ -181,27 +165,4 @@ export const journeyRate: Benchmark = {
       ],
     };
   },
-};
-
-/** Submits one dossier so wrk has a real code to look up. */
-const oneDossier = async (baseUrl: string): Promise<string> => {
-  const list = (await fetch(`${baseUrl}/api/v1/procedures?limit=1`).then((r) => r.json())) as {
-    items?: Array<{ code: string }>;
-  };
-  const procedureCode = list.items?.[0]?.code;
-  if (!procedureCode) throw new Error("the mock returned no procedure");
-  const res = await fetch(`${baseUrl}/api/v1/dossiers`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": "bench-wrk-lookup-1" },
-    body: JSON.stringify({
-      procedureCode,
-      agencyCode: "000.00.00.H01",
-      applicant: { citizenId: "999000000001", fullName: "Công dân Thử nghiệm" },
-      attachments: [],
-      fees: [],
-    }),
-  });
-  const body = (await res.json()) as { code?: string };
-  if (!body.code) throw new Error(`the mock did not acknowledge a dossier: HTTP ${res.status}`);
-  return body.code;
 };

@@ -1,41 +1,13 @@
-import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import autocannon from "autocannon";
-import { outDir } from "../scripts/lib/paths.js";
-import { newRunId } from "../scripts/run/orchestrate.js";
-import { RunStateRecorder } from "../scripts/run/run-state.js";
-import { startStack } from "../scripts/run/stack.js";
-import { findTool } from "../scripts/tools/find-tools.js";
 import { cpuSeconds, cpuShares } from "./lib/cpu.js";
+import { seedDossiers, startBenchStack } from "./lib/mock-stack.js";
 import type { Benchmark, BenchResult } from "./lib/result.js";
 
 const goal = { reqPerS: 5000, p99Ms: 20 };
 const durationS = 10;
 const connections = 32;
 const codesCount = 200;
-
-/** Submits `count` dossiers through the portal and returns their codes (bounded: one pass, 5 s per call). */
-const seedDossiers = async (baseUrl: string, count: number): Promise<string[]> => {
-  const codes: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${baseUrl}/api/v1/dossiers`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": `bench-lookup-${i}-${Date.now()}` },
-      body: JSON.stringify({
-        procedureCode: "1.001612",
-        agencyCode: `000.00.${String((i % 97) + 1).padStart(2, "0")}.H${String((i % 34) + 1).padStart(2, "0")}`,
-        applicant: { citizenId: `999${String(i).padStart(9, "0")}`, fullName: "Công dân Thử nghiệm" },
-        attachments: [],
-        fees: [],
-      }),
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as { code?: string };
-    if (body.code) codes.push(body.code);
-  }
-  return codes;
-};
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -48,20 +20,8 @@ export const mockLookup: Benchmark = {
   name: "mock-lookup",
   description: `status lookups (GET /api/v1/dossiers/{code}) through the gateway, ${connections} connections, ${durationS} s`,
   async run(say): Promise<BenchResult> {
-    const toxiproxy = findTool("toxiproxy");
-    if (!toxiproxy) throw new Error("toxiproxy is needed: run `npx portal-harness setup`");
-    const runId = `bench-${newRunId()}`;
-    const runDir = join(outDir(), runId);
-    mkdirSync(join(runDir, "logs"), { recursive: true });
-    const recorder = new RunStateRecorder(runDir, runId);
-    const stack = await startStack({
-      runId,
-      runDir,
-      target: { kind: "mock", variant: "healthy" },
-      seed: 1,
-      toxiproxyBinary: toxiproxy.path,
-      recorder,
-    });
+    const bench = await startBenchStack();
+    const { stack, recorder } = bench;
     try {
       const codes = await seedDossiers(stack.citizenUrl, codesCount);
       say(`seeded ${codes.length} dossiers`);
@@ -124,8 +84,7 @@ export const mockLookup: Benchmark = {
         ],
       };
     } finally {
-      await stack.stop();
-      recorder.end();
+      await bench.stop();
     }
   },
 };
