@@ -50,16 +50,23 @@ export const buildApp = (options: NationalOptions = {}): FastifyInstance => {
     return { ...reply(nationalErrorCodes.ok, "ok"), session, expiresInS: ttlMs / 1000 };
   });
 
+  /** What every push answers before looking at its content: a bad session, or a message already absorbed. */
+  const screenPush = (session: string, messageId: string) => {
+    stats.received++;
+    if (!sessionOk(session)) return reply(nationalErrorCodes.badSession, "session expired or unknown");
+    if (seen.has(messageId)) {
+      stats.duplicates++;
+      return reply(nationalErrorCodes.ok, "already received");
+    }
+    return null;
+  };
+
   app.post("/DongBoHoSoMC", async (request, res) => {
     const body = parseOr400(DongBoHoSoRequest, request.body, res, "body");
     if (!body) return res;
     return pool.run(() => {
-      stats.received++;
-      if (!sessionOk(body.session)) return reply(nationalErrorCodes.badSession, "session expired or unknown");
-      if (seen.has(body.MessageId)) {
-        stats.duplicates++;
-        return reply(nationalErrorCodes.ok, "already received");
-      }
+      const refused = screenPush(body.session, body.MessageId);
+      if (refused) return refused;
       seen.add(body.MessageId);
       stats.applied++;
       const existing = dossiers.get(body.HoSo.MaHoSo);
@@ -76,12 +83,8 @@ export const buildApp = (options: NationalOptions = {}): FastifyInstance => {
     const body = parseOr400(CapNhatTienDoRequest, request.body, res, "body");
     if (!body) return res;
     return pool.run(() => {
-      stats.received++;
-      if (!sessionOk(body.session)) return reply(nationalErrorCodes.badSession, "session expired or unknown");
-      if (seen.has(body.MessageId)) {
-        stats.duplicates++;
-        return reply(nationalErrorCodes.ok, "already received");
-      }
+      const refused = screenPush(body.session, body.MessageId);
+      if (refused) return refused;
       const existing = dossiers.get(body.MaHoSo);
       if (!existing) return reply(nationalErrorCodes.unknownDossier, `unknown dossier ${body.MaHoSo}`);
       seen.add(body.MessageId);
