@@ -1,5 +1,6 @@
 import { openSync } from "node:fs";
 import { join } from "node:path";
+import { k6ResultsGz, runFiles } from "../../reports/run-dir/files.js";
 import type { K6Plan } from "../../scenarios/lib/plan.js";
 import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../lib/processes.js";
 
@@ -26,13 +27,17 @@ export interface K6Files {
   dashboard: string;
 }
 
-export const k6Files = (runDir: string): K6Files => ({
-  results: join(runDir, "k6-results.json.gz"),
-  console: join(runDir, "k6-console.ndjson"),
-  summary: join(runDir, "k6-summary.json"),
-  log: join(runDir, "logs", "k6.log"),
-  dashboard: join(runDir, "k6-dashboard.html"),
-});
+/** Where k6 writes: the run directory's own file names (reports/run-dir/files.ts), plus k6's summary and log. */
+export const k6Files = (runDir: string): K6Files => {
+  const saved = runFiles(runDir);
+  return {
+    results: join(runDir, k6ResultsGz),
+    console: saved.console,
+    summary: join(runDir, "k6-summary.json"),
+    log: join(runDir, "logs", "k6.log"),
+    dashboard: saved.dashboard,
+  };
+};
 
 export const k6Arguments = (script: string, files: K6Files, apiPort: number): string[] => [
   "run",

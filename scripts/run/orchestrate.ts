@@ -134,7 +134,8 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     recorder.addChild(k6Proc.record);
     abortIf();
 
-    const eventsFile = join(runDir, "chaos-events.ndjson");
+    const saved = runFiles(runDir);
+    const eventsFile = saved.events;
     writeFileSync(eventsFile, "");
     // The target's /metrics (queue, failover, sync figures), sampled from just before the load starts. It is
     // read directly, as an operator's monitoring would, not through the citizen link the faults may cut.
@@ -150,7 +151,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     const runLimitMs = (plan.compiled.durationS + 120) * 1000;
     const scraper =
       metricsProblem === null
-        ? new MetricsScraper({ url: metricsUrl, file: runFiles(runDir).metrics, maxDurationMs: runLimitMs })
+        ? new MetricsScraper({ url: metricsUrl, file: saved.metrics, maxDurationMs: runLimitMs })
         : null;
     scraper?.start();
     const cpu = k6Proc.child.pid === undefined ? null : new ProcessCpuSampler(k6Proc.child.pid, runLimitMs);
@@ -201,8 +202,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       stuckAfterS: config.criteria.stuckAfterS,
       summary: dossiers,
     };
-    const runFilesOf = runFiles(runDir);
-    writeFileSync(runFilesOf.reconciliation, `${JSON.stringify(reconciliation, null, 2)}\n`);
+    writeFileSync(saved.reconciliation, `${JSON.stringify(reconciliation, null, 2)}\n`);
     const cpuResult = cpu?.result();
     const meta: RunMeta = {
       schemaVersion: 1,
@@ -238,7 +238,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
         node: process.version,
       },
     };
-    writeFileSync(runFilesOf.meta, `${JSON.stringify(meta, null, 2)}\n`);
+    writeFileSync(saved.meta, `${JSON.stringify(meta, null, 2)}\n`);
     const { verdict } = await analyseRunDir(runDir, { lang: options.lang ?? "en" });
     return { runDir, verdict, exitCode: exitCodeFor(verdict.outcome) };
   } finally {
