@@ -1,0 +1,70 @@
+/**
+ * Response header names in Go's canonical form, as k6 exposes them (`content-type` → `Content-Type`,
+ * `x-request-id` → `X-Request-Id`); repeated headers are joined with ", ".
+ */
+const canonicalCache = new Map<string, string>();
+
+export const canonicalHeaderName = (name: string): string => {
+  let c = canonicalCache.get(name);
+  if (c !== undefined) return c;
+  c = name
+    .toLowerCase()
+    .split("-")
+    .map((w) => (w.length === 0 ? w : w[0]?.toUpperCase() + w.slice(1)))
+    .join("-");
+  if (canonicalCache.size < 10_000) canonicalCache.set(name, c);
+  return c;
+};
+
+/** undici's raw header list (name, value, name, value …) as a k6 header object. */
+export const headersFromRaw = (raw: ReadonlyArray<Buffer | string>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i] as Buffer | string;
+    const v = raw[i + 1] as Buffer | string;
+    const name = canonicalHeaderName(typeof n === "string" ? n : n.toString("latin1"));
+    const value = typeof v === "string" ? v : v.toString("utf8");
+    const prev = out[name];
+    out[name] = prev === undefined ? value : `${prev}, ${value}`;
+  }
+  return out;
+};
+
+/** Go's http.StatusText for the codes a portal answers with; the code alone when unknown. */
+const statusTexts: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** k6's `status_text`: the status line's code and reason, e.g. "200 OK". */
+export const statusLine = (status: number, reason: string | undefined): string =>
+  `${status} ${reason && reason.length > 0 ? reason : (statusTexts[status] ?? "")}`.trimEnd();

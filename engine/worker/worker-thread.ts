@@ -1,0 +1,21 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { ToWorker, WorkerInit } from "./protocol.js";
+import { WorkerEngine } from "./worker-engine.js";
+
+/** The worker thread's entry: one WorkerEngine talking to the coordinator over the parent port. */
+const port = parentPort;
+if (!port) throw new Error("the engine worker must run in a worker thread");
+const engine = new WorkerEngine(workerData as WorkerInit, (m, transfer) =>
+  port.postMessage(m, transfer ?? []),
+);
+try {
+  port.postMessage({ type: "ready", exports: engine.load() });
+} catch (e) {
+  port.postMessage({ type: "init-error", message: (e as Error).stack ?? String(e) });
+}
+port.on("message", (m: ToWorker) => {
+  void engine.handle(m).then(() => {
+    // Idle sockets, timers or the script's own handles must not keep the thread alive once the test is over.
+    if (m.type === "exit") setImmediate(() => process.exit(0));
+  });
+});
