@@ -14,7 +14,7 @@ import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from 
 import { recordDossier } from "../lib/records.js";
 import { withRetries } from "../lib/retry.js";
 import type { Rng } from "../lib/rng.js";
-import { hex64, pickProvince, submissionKey, syntheticCitizenId, vuRng } from "../lib/vu.js";
+import { hex64, perVu, pickProvince, submissionKey, syntheticCitizenId, vuRng } from "../lib/vu.js";
 
 interface ProcedureRef {
   code: string;
@@ -23,8 +23,9 @@ interface ProcedureRef {
 }
 
 /**
- * Per-VU state: the catalogue page this VU has loaded, and the citizen this VU is, signed in until the token
- * expires (real users stay signed in, so identity sees one sign-in per session, not one per request).
+ * Per-VU state (by VU id, see `perVu`): the catalogue entries this VU has seen, and the citizen this VU is,
+ * signed in until the token expires (real users stay signed in, so identity sees one sign-in per session, not
+ * one per request).
  */
 interface VuState {
   procedures: ProcedureRef[];
@@ -32,17 +33,26 @@ interface VuState {
   session: CitizenSession | null;
 }
 
-let vuState: VuState | undefined;
+const state = perVu((): VuState => ({ procedures: [], citizenId: null, session: null }));
 
-const state = (): VuState => {
-  if (!vuState) vuState = { procedures: [], citizenId: null, session: null };
-  return vuState;
+/**
+ * The catalogue is the same for every citizen, so a worker keeps one object per procedure and a VU's list
+ * holds references: a few hundred bytes per VU instead of a copy of every entry it has seen.
+ */
+const seen = new Map<string, ProcedureRef>();
+const remember = (list: ProcedureRef[], p: ProcedureRef): void => {
+  let ref = seen.get(p.code);
+  if (!ref || ref.level !== p.level || ref.feeVnd !== p.feeVnd) {
+    ref = { code: p.code, level: p.level, feeVnd: p.feeVnd };
+    seen.set(p.code, ref);
+  }
+  list.push(ref);
 };
 
 const searchTerms = ["khai sinh", "kết hôn", "cư trú", "đất đai", "xây dựng", "kinh doanh", "chứng thực"];
 
 /** Finding a procedure: search the catalogue, sometimes open one. One request per iteration. */
-export const browse = (plan: K6Plan): void => {
+export const browse = async (plan: K6Plan): Promise<void> => {
   const s = state();
   const rng = vuRng(plan, "citizen");
   const province = pickProvince(plan, rng);
@@ -51,28 +61,28 @@ export const browse = (plan: K6Plan): void => {
   const known = s.procedures;
   if (known.length > 0 && rng.next() < 0.4) {
     const p = rng.pick(known);
-    const res = client.get(`/api/v1/procedures/${p.code}`, tags, "GET /api/v1/procedures/{code}");
+    const res = await client.get(`/api/v1/procedures/${p.code}`, tags, "GET /api/v1/procedures/{code}");
     check(res, { "procedure opened": (r) => r.status === 200 }, tags);
     return;
   }
   const q = encodeURIComponent(rng.pick(searchTerms));
-  const res = client.get(`/api/v1/procedures?q=${q}&limit=20`, tags, "GET /api/v1/procedures");
+  const res = await client.get(`/api/v1/procedures?q=${q}&limit=20`, tags, "GET /api/v1/procedures");
   if (check(res, { "catalogue searched": (r) => r.status === 200 }, tags) && known.length < 200) {
     const items = jsonBody<{ items?: ProcedureRef[] }>(res)?.items ?? [];
-    for (const p of items) known.push({ code: p.code, level: p.level, feeVnd: p.feeVnd });
+    for (const p of items) remember(known, p);
   }
 };
 
-const loadProcedures = (client: PortalClient, s: VuState, tags: StepTags): void => {
+const loadProcedures = async (client: PortalClient, s: VuState, tags: StepTags): Promise<void> => {
   if (s.procedures.length > 0) return;
-  const res = client.get(
+  const res = await client.get(
     "/api/v1/procedures?limit=100",
     { ...tags, step: "browse" },
     "GET /api/v1/procedures",
   );
   if (res.status !== 200) return;
   const items = jsonBody<{ items?: ProcedureRef[] }>(res)?.items ?? [];
-  for (const p of items) s.procedures.push({ code: p.code, level: p.level, feeVnd: p.feeVnd });
+  for (const p of items) remember(s.procedures, p);
 };
 
 /** Attachment sizes: mostly scanned pages of 100 KB–2 MB, a few large (assumption). */
@@ -84,13 +94,20 @@ export const attachmentSize = (rng: Rng): number => {
 };
 
 /** Pays a dossier's fee: create (INIT), confirm at the platform, then read the result until the callback arrived. */
-const payFee = (client: PortalClient, code: string, amountVnd: number, tags: StepTags): void => {
+const payFee = async (
+  client: PortalClient,
+  code: string,
+  amountVnd: number,
+  tags: StepTags,
+): Promise<void> => {
   const t: StepTags = { ...tags, step: "payment" };
   const started = Date.now();
   // No idempotency key on createPayment: only a request shed at admission (nothing done yet) is repeated.
-  const created = withRetries(
-    () => client.post("/api/v1/payments", { dossierCode: code, amountVnd }, {}, t, "POST /api/v1/payments"),
-    { attempts: 2, tags: t, retryable: (r) => r.status === 503 && String(r.body).includes("OVERLOADED") },
+  const created = (
+    await withRetries(
+      () => client.post("/api/v1/payments", { dossierCode: code, amountVnd }, {}, t, "POST /api/v1/payments"),
+      { attempts: 2, tags: t, retryable: (r) => r.status === 503 && String(r.body).includes("OVERLOADED") },
+    )
   ).res;
   const paymentId = jsonBody<{ paymentId?: string }>(created)?.paymentId;
   if (!check(created, { "payment started": (r) => r.status === 201 && !!paymentId }, t) || !paymentId) {
@@ -98,16 +115,18 @@ const payFee = (client: PortalClient, code: string, amountVnd: number, tags: Ste
     return;
   }
   // Confirming twice is harmless (a payment already processing stays so), so it is retried.
-  const confirmed = withRetries(
-    () =>
-      client.post(
-        `/api/v1/payments/${paymentId}/confirm`,
-        { outcome: "success" },
-        {},
-        t,
-        "POST /api/v1/payments/{paymentId}/confirm",
-      ),
-    { attempts: 2, tags: t },
+  const confirmed = (
+    await withRetries(
+      () =>
+        client.post(
+          `/api/v1/payments/${paymentId}/confirm`,
+          { outcome: "success" },
+          {},
+          t,
+          "POST /api/v1/payments/{paymentId}/confirm",
+        ),
+      { attempts: 2, tags: t },
+    )
   ).res;
   if (!check(confirmed, { "payment confirmed": (r) => r.status === 202 }, t)) {
     paymentsCompleted.add(false, t);
@@ -115,8 +134,8 @@ const payFee = (client: PortalClient, code: string, amountVnd: number, tags: Ste
   }
   let status = "processing";
   for (let i = 0, wait = 0.1; i < 4 && status !== "paid" && status !== "failed"; i++, wait *= 2) {
-    pause(wait);
-    const res = client.get(`/api/v1/payments/${paymentId}`, t, "GET /api/v1/payments/{paymentId}");
+    await pause(wait);
+    const res = await client.get(`/api/v1/payments/${paymentId}`, t, "GET /api/v1/payments/{paymentId}");
     status = jsonBody<{ status?: string }>(res)?.status ?? status;
   }
   const paid = status === "paid";
@@ -130,25 +149,28 @@ const payFee = (client: PortalClient, code: string, amountVnd: number, tags: Ste
  * attachments and an idempotency key (retried safely), pay the fee online for some, then poll the status with
  * backoff.
  */
-export const submit = (plan: K6Plan): void => {
+export const submit = async (plan: K6Plan): Promise<void> => {
   const s = state();
   const rng = vuRng(plan, "citizen");
   const journeys = plan.journeys ?? defaultJourneys;
   const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "citizen", step: "submit", province: provinceLabel(province) };
   const client = portalClient(plan.baseUrl, plan.requestTimeoutS);
-  loadProcedures(client, s, tags);
+  await loadProcedures(client, s, tags);
   if (s.procedures.length === 0) return;
 
   if (!s.citizenId) s.citizenId = syntheticCitizenId(rng);
   const citizenId = s.citizenId;
-  s.session = ensureSession(s.session, () => signIn(client, citizenId, rng, tags));
+  s.session = await ensureSession(s.session, () => signIn(client, citizenId, rng, tags));
   if (!check(s.session, { "signed in": (x) => x !== null }, { ...tags, step: "sign-in" })) return;
 
   const lookupTags: StepTags = { ...tags, step: "lookup" };
-  const person = client.get(`/api/v1/citizens/${citizenId}`, lookupTags, "GET /api/v1/citizens/{citizenId}", {
-    headers: bearer(s.session),
-  });
+  const person = await client.get(
+    `/api/v1/citizens/${citizenId}`,
+    lookupTags,
+    "GET /api/v1/citizens/{citizenId}",
+    { headers: bearer(s.session) },
+  );
   check(person, { "citizen found": (r) => r.status === 200 }, lookupTags);
   if (person.status === 401) s.session = null; // signs in again next time
   const fullName = jsonBody<{ fullName?: string }>(person)?.fullName ?? "Công dân Thử nghiệm";
@@ -174,7 +196,7 @@ export const submit = (plan: K6Plan): void => {
   };
   const started = Date.now();
   // The same idempotency key on every attempt: a retry can never make a second dossier.
-  const { res, attempts } = withRetries(
+  const { res, attempts } = await withRetries(
     () =>
       client.post(
         "/api/v1/dossiers",
@@ -206,12 +228,12 @@ export const submit = (plan: K6Plan): void => {
     province: tags.province,
   });
   if (!code) return;
-  if (pay && procedure.feeVnd > 0) payFee(client, code, procedure.feeVnd, tags);
+  if (pay && procedure.feeVnd > 0) await payFee(client, code, procedure.feeVnd, tags);
   const polls = Math.floor(plan.pollsPerSubmission) + (rng.next() < plan.pollsPerSubmission % 1 ? 1 : 0);
   const statusTags: StepTags = { ...tags, step: "status" };
   for (let i = 0, wait = 0.2; i < polls; i++, wait *= 2) {
-    pause(wait);
-    const r = client.get(`/api/v1/dossiers/${code}`, statusTags, "GET /api/v1/dossiers/{code}");
+    await pause(wait);
+    const r = await client.get(`/api/v1/dossiers/${code}`, statusTags, "GET /api/v1/dossiers/{code}");
     check(r, { "status found": (x) => x.status === 200 }, statusTags);
   }
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { runFiles } from "../../kernel/run-files.js";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
 import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
 
@@ -35,7 +36,7 @@ it("runs every journey against the mock: checks pass, every dossier code is writ
   expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
   const runDir = res.runDir;
 
-  const summary = JSON.parse(readFileSync(join(runDir, "k6-summary.json"), "utf8")) as Summary;
+  const summary = JSON.parse(readFileSync(runFiles(runDir).summary, "utf8")) as Summary;
   const checks = summary.root_group.checks;
   for (const [journey, names] of Object.entries(journeyChecks))
     for (const name of names) expect(checks[name]?.passes ?? 0, `${journey}: ${name}`).toBeGreaterThan(0);
@@ -44,7 +45,7 @@ it("runs every journey against the mock: checks pass, every dossier code is writ
   console.log(`checks: ${passes} passed, ${fails} failed`);
   expect(fails).toBeLessThanOrEqual(passes * 0.01);
 
-  const lines = readFileSync(join(runDir, "k6-console.ndjson"), "utf8").split("\n").filter(Boolean);
+  const lines = readFileSync(runFiles(runDir).console, "utf8").split("\n").filter(Boolean);
   const records = lines.flatMap((l) => {
     const msg = (JSON.parse(l) as { msg?: string }).msg ?? "";
     return msg.startsWith('{"ph":') ? [JSON.parse(msg) as { ph: string; kind: string; code?: string }] : [];

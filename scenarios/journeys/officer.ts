@@ -36,14 +36,14 @@ const officers = (rng: Rng): { clerk: string; leader: string } => ({
  * the new status and be refused), so neither is this blindly: after a transport failure or shedding the
  * dossier is read back and the move repeated only if it did not happen.
  */
-export const move = (
+export const move = async (
   client: PortalClient,
   d: Found,
   toStatus: number,
   officerId: string,
   tags: StepTags,
   note?: string,
-): boolean => {
+): Promise<boolean> => {
   const send = () =>
     client.post(
       `/api/v1/dossiers/${d.code}/transitions`,
@@ -52,9 +52,9 @@ export const move = (
       tags,
       "POST /api/v1/dossiers/{code}/transitions",
     );
-  let res = send();
+  let res = await send();
   if (isRetryable(res)) {
-    const { res: read } = withRetries(
+    const { res: read } = await withRetries(
       () => client.get(`/api/v1/dossiers/${d.code}`, tags, "GET /api/v1/dossiers/{code}"),
       { attempts: 2, tags },
     );
@@ -63,7 +63,7 @@ export const move = (
       d.status = toStatus;
       return true;
     }
-    if (read.status === 200 && now === d.status) res = send();
+    if (read.status === 200 && now === d.status) res = await send();
   }
   const ok = check(res, { "legal move accepted": (r) => r.status === 200 }, tags);
   if (ok) d.status = toStatus;
@@ -71,14 +71,14 @@ export const move = (
 };
 
 /** Draft the decision in document management, forward it to the leader, who signs it. */
-const signDecision = (
+const signDecision = async (
   client: PortalClient,
   d: Found,
   o: { clerk: string; leader: string },
   tags: StepTags,
-) => {
+): Promise<boolean> => {
   const t: StepTags = { ...tags, step: "documents" };
-  const drafted = client.post(
+  const drafted = await client.post(
     "/api/v1/documents",
     { dossierCode: d.code, title: `Quyết định giải quyết hồ sơ ${d.code}`, officerId: o.clerk },
     {},
@@ -87,7 +87,7 @@ const signDecision = (
   );
   const id = jsonBody<{ id?: string }>(drafted)?.id;
   if (!check(drafted, { "document drafted": (r) => r.status === 201 && !!id }, t) || !id) return false;
-  const forwarded = client.post(
+  const forwarded = await client.post(
     `/api/v1/documents/${id}/forward`,
     { fromOfficerId: o.clerk, toOfficerId: o.leader },
     {},
@@ -95,7 +95,7 @@ const signDecision = (
     "POST /api/v1/documents/{id}/forward",
   );
   if (!check(forwarded, { "document forwarded": (r) => r.status === 200 }, t)) return false;
-  const signed = client.post(
+  const signed = await client.post(
     `/api/v1/documents/${id}/sign`,
     { officerId: o.leader },
     {},
@@ -110,7 +110,7 @@ const signDecision = (
  * at intake), process, sometimes request more documents (which arrive), have the decision signed, finish and
  * return the result. Short iterations with no think time, so VU counts stay bounded at any rate.
  */
-export const processNext = (plan: K6Plan): void => {
+export const processNext = async (plan: K6Plan): Promise<void> => {
   const settings = (plan.journeys ?? defaultJourneys).officer;
   if (!settings) return;
   const rng = vuRng(plan, "officer");
@@ -118,7 +118,7 @@ export const processNext = (plan: K6Plan): void => {
   const n = Math.floor(exec.scenario.iterationInTest / Math.max(settings.dossierShare, 1e-9));
   const key = submissionKey(plan.runId, n);
   const findTags: StepTags = { journey: "officer", step: "officer", province: "—" };
-  const { res } = withRetries(
+  const { res } = await withRetries(
     () =>
       client.get(
         `/api/v1/dossiers?idempotencyKey=${encodeURIComponent(key)}`,
@@ -139,15 +139,15 @@ export const processNext = (plan: K6Plan): void => {
   const o = officers(rng);
   if (d.status !== 1) return; // already taken
   if (rng.next() < settings.rejectShare) {
-    if (move(client, d, 3, o.clerk, tags, "hồ sơ không hợp lệ")) dossiersProcessed.add(1, tags);
+    if (await move(client, d, 3, o.clerk, tags, "hồ sơ không hợp lệ")) dossiersProcessed.add(1, tags);
     return;
   }
-  if (!move(client, d, 2, o.clerk, tags) || !move(client, d, 4, o.clerk, tags)) return;
+  if (!(await move(client, d, 2, o.clerk, tags)) || !(await move(client, d, 4, o.clerk, tags))) return;
   if (rng.next() < settings.moreDocumentsShare) {
-    if (!move(client, d, 5, o.clerk, tags, "yêu cầu bổ sung giấy tờ")) return;
-    if (!move(client, d, 4, o.clerk, tags, "đã bổ sung")) return;
+    if (!(await move(client, d, 5, o.clerk, tags, "yêu cầu bổ sung giấy tờ"))) return;
+    if (!(await move(client, d, 4, o.clerk, tags, "đã bổ sung"))) return;
   }
-  if (rng.next() < settings.signShare && !signDecision(client, d, o, tags)) return;
-  if (!move(client, d, 9, o.clerk, tags) || !move(client, d, 10, o.clerk, tags)) return;
+  if (rng.next() < settings.signShare && !(await signDecision(client, d, o, tags))) return;
+  if (!(await move(client, d, 9, o.clerk, tags)) || !(await move(client, d, 10, o.clerk, tags))) return;
   dossiersProcessed.add(1, tags);
 };

@@ -5,7 +5,7 @@ import { meetingJoins } from "../lib/metrics.js";
 import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { portalClient, type StepTags } from "../lib/portal-client.js";
 import { withRetries } from "../lib/retry.js";
-import { pickProvince, vuRng } from "../lib/vu.js";
+import { perVu, pickProvince, vuRng } from "../lib/vu.js";
 
 const two = (n: number): string => String(n).padStart(2, "0");
 
@@ -13,7 +13,7 @@ const two = (n: number): string => String(n).padStart(2, "0");
  * An official runs an aggregate report (the reporting platform scans its history: expensive). Reports are
  * read-only, so a shed query is retried once.
  */
-export const reportQuery = (plan: K6Plan): void => {
+export const reportQuery = async (plan: K6Plan): Promise<void> => {
   const rng = vuRng(plan, "reporting");
   const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "reporting", step: "report", province: provinceLabel(province) };
@@ -21,7 +21,7 @@ export const reportQuery = (plan: K6Plan): void => {
   const groupBy = rng.pick(["status", "province", "month"] as const);
   const fromMonth = rng.int(1, 13);
   const toMonth = rng.int(fromMonth, 13);
-  const { res } = withRetries(
+  const { res } = await withRetries(
     () =>
       client.get(
         `/api/v1/reports/dossiers?groupBy=${groupBy}&from=2025-${two(fromMonth)}-01&to=2025-${two(toMonth)}-28`,
@@ -33,8 +33,8 @@ export const reportQuery = (plan: K6Plan): void => {
   check(res, { "report answered": (r) => r.status === 200 }, tags);
 };
 
-/** Participants this VU has in meetings, and when each leaves. */
-const joined: Array<{ meeting: string; participantId: string; leaveAt: number }> = [];
+/** Participants each VU (by VU id) has in meetings, and when each leaves. */
+const participants = perVu((): Array<{ meeting: string; participantId: string; leaveAt: number }> => []);
 /** At most this many leaves per iteration, so an iteration stays short. */
 const leavesPerIteration = 3;
 
@@ -44,9 +44,10 @@ const leavesPerIteration = 3;
  * leave. Leaving is done by a later iteration of the same VU once the stay is over: no sleeping in an
  * arrival-rate iteration.
  */
-export const meetingJoin = (plan: K6Plan): void => {
+export const meetingJoin = async (plan: K6Plan): Promise<void> => {
   const settings = (plan.journeys ?? defaultJourneys).meetings;
   if (!settings) return;
+  const joined = participants();
   const rng = vuRng(plan, "meetings");
   const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "meetings", step: "meeting", province: provinceLabel(province) };
@@ -59,7 +60,7 @@ export const meetingJoin = (plan: K6Plan): void => {
   ) {
     const p = joined.shift();
     if (!p) break;
-    const res = client.post(
+    const res = await client.post(
       `/api/v1/meetings/${p.meeting}/leave`,
       { participantId: p.participantId },
       {},
@@ -70,9 +71,9 @@ export const meetingJoin = (plan: K6Plan): void => {
   }
   const meeting = `HOP-${String(rng.int(1, settings.sessions + 1)).padStart(3, "0")}`;
   const participantId = `CB-${exec.scenario.iterationInTest + 1}`;
-  const session = client.get(`/api/v1/meetings/${meeting}`, tags, "GET /api/v1/meetings/{id}");
+  const session = await client.get(`/api/v1/meetings/${meeting}`, tags, "GET /api/v1/meetings/{id}");
   check(session, { "meeting found": (r) => r.status === 200 }, tags);
-  const { res } = withRetries(
+  const { res } = await withRetries(
     () =>
       client.post(
         `/api/v1/meetings/${meeting}/join`,

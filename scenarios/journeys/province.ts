@@ -14,7 +14,7 @@ import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from 
 import { recordSync } from "../lib/records.js";
 import { isRetryable } from "../lib/retry.js";
 import type { Rng } from "../lib/rng.js";
-import { pickProvince, vuRng } from "../lib/vu.js";
+import { perVu, pickProvince, vuRng } from "../lib/vu.js";
 
 interface Pushed {
   code: string;
@@ -23,15 +23,24 @@ interface Pushed {
   messages: number;
 }
 
-/** Per VU: its sessions per province and the dossiers it pushed that have not reached a final status. */
-const sessions = new Map<number, NationalSession>();
-const open: Pushed[] = [];
+/** Per VU (by VU id): its sessions per province and the dossiers it pushed that are not yet final. */
+interface VuState {
+  sessions: Map<number, NationalSession>;
+  open: Pushed[];
+}
+const state = perVu((): VuState => ({ sessions: new Map(), open: [] }));
 const maxOpen = 200;
 
-const session = (client: PortalClient, province: number, tags: StepTags, fresh = false): string | null => {
+const session = async (
+  client: PortalClient,
+  sessions: VuState["sessions"],
+  province: number,
+  tags: StepTags,
+  fresh = false,
+): Promise<string | null> => {
   const current = sessions.get(province);
   if (!fresh && current && current.expiresAt > Date.now()) return current.session;
-  const s = nationalLogin(client, province, tags);
+  const s = await nationalLogin(client, province, tags);
   if (s) sessions.set(province, s);
   else sessions.delete(province);
   return s?.session ?? null;
@@ -42,39 +51,45 @@ const session = (client: PortalClient, province: number, tags: StepTags, fresh =
  * failure means resend. Both are safe: the MessageId is the same, and the national portal absorbs a
  * MessageId it has seen.
  */
-const send = (
+const send = async (
   client: PortalClient,
+  sessions: VuState["sessions"],
   province: number,
   path: "/DongBoHoSoMC" | "/CapNhatTienDoHoSoMC",
   message: (session: string) => Record<string, unknown>,
   tags: StepTags,
-): { errorCode: string | null; attempts: number } => {
+): Promise<{ errorCode: string | null; attempts: number }> => {
   let errorCode: string | null = null;
   let attempts = 0;
   let fresh = false;
   for (let backoff = 0.2; attempts < 3; backoff *= 2) {
-    const s = session(client, province, tags, fresh);
+    const s = await session(client, sessions, province, tags, fresh);
     if (!s) return { errorCode: null, attempts };
     attempts++;
-    const res = client.post(path, message(s), {}, tags, `POST ${path}`);
+    const res = await client.post(path, message(s), {}, tags, `POST ${path}`);
     errorCode = jsonBody<{ error_code?: string }>(res)?.error_code ?? null;
     if (res.status === 200 && errorCode === "99") {
       fresh = true;
       continue;
     }
     if (!isRetryable(res)) break;
-    pause(backoff);
+    await pause(backoff);
   }
   return { errorCode, attempts };
 };
 
 /** Looks a pushed dossier up at the national portal until it shows `status` (a few short polls). */
-const confirm = (client: PortalClient, code: string, status: number, tags: StepTags): boolean => {
+const confirm = async (
+  client: PortalClient,
+  code: string,
+  status: number,
+  tags: StepTags,
+): Promise<boolean> => {
   for (let i = 0, wait = 0.05; i < 3; i++, wait *= 2) {
-    const res = client.get(`/TraCuuHoSo?MaHoSo=${encodeURIComponent(code)}`, tags, "GET /TraCuuHoSo");
+    const res = await client.get(`/TraCuuHoSo?MaHoSo=${encodeURIComponent(code)}`, tags, "GET /TraCuuHoSo");
     const body = jsonBody<{ error_code?: string; data?: { TrangThaiHoSo?: number } }>(res);
     if (body?.error_code === "00" && (body.data?.TrangThaiHoSo ?? 0) >= status) return true;
-    if (i < 2) pause(wait);
+    if (i < 2) await pause(wait);
   }
   return false;
 };
@@ -100,9 +115,10 @@ const nationalDossier = (code: string, status: number, rng: Rng, nowMs: number) 
  * progress of dossiers pushed earlier (CapNhatTienDoHoSoMC), and look the batch's first dossier up
  * (TraCuuHoSo) to measure how long the national portal took to show it.
  */
-export const syncBatch = (plan: K6Plan): void => {
+export const syncBatch = async (plan: K6Plan): Promise<void> => {
   const settings = (plan.journeys ?? defaultJourneys).sync;
   if (!settings || !plan.nationalUrl) return;
+  const { sessions, open } = state();
   const rng = vuRng(plan, "province");
   const province = pickProvince(plan, rng);
   const tags: StepTags = { journey: "province", step: "sync", province: provinceLabel(province) };
@@ -114,8 +130,9 @@ export const syncBatch = (plan: K6Plan): void => {
     const code = syncedDossierCode(province, iteration, b, settings.dossiersPerBatch, at);
     if (!code) break;
     const messageId = `${code}#1`;
-    const { errorCode, attempts } = send(
+    const { errorCode, attempts } = await send(
       client,
+      sessions,
       province,
       "/DongBoHoSoMC",
       (s) => ({ session: s, MessageId: messageId, HoSo: nationalDossier(code, 2, rng, at) }),
@@ -152,8 +169,9 @@ export const syncBatch = (plan: K6Plan): void => {
     }
     updates++;
     const messageId = `${d.code}#${d.messages + 1}`;
-    const { errorCode } = send(
+    const { errorCode } = await send(
       client,
+      sessions,
       Number(d.code.slice(11, 13)),
       "/CapNhatTienDoHoSoMC",
       (s) => ({
@@ -173,7 +191,7 @@ export const syncBatch = (plan: K6Plan): void => {
     else i++;
   }
   if (lagFrom) {
-    const confirmed = confirm(client, lagFrom.code, 2, tags);
+    const confirmed = await confirm(client, lagFrom.code, 2, tags);
     check(confirmed, { "national portal has the dossier": (c) => c }, tags);
     if (confirmed) syncLagMs.add(Date.now() - lagFrom.at, tags);
   }

@@ -23,53 +23,57 @@ export const renewBeforeMs = 30_000;
  * the code a redirect would carry), check the state echoed back, exchange the code for tokens. Both steps are
  * safe to retry (a fresh authorization makes a fresh code), so each is retried on shedding.
  */
-export const signIn = (
+export const signIn = async (
   client: PortalClient,
   citizenId: string,
   rng: Rng,
   tags: StepTags,
   now: () => number = Date.now,
-): CitizenSession | null => {
+): Promise<CitizenSession | null> => {
   const t: StepTags = { ...tags, step: "sign-in" };
   const state = `s${rng.int(0, 1e9)}`;
-  const authorized = withRetries(
-    () =>
-      client.post(
-        "/api/v1/auth/authorize",
-        {
-          response_type: "code",
-          client_id: clientId,
-          redirect_uri: redirectUri,
-          scope: "openid",
-          state,
-          nonce: `n${rng.int(0, 1e9)}`,
-          login_hint: citizenId,
-        },
-        {},
-        t,
-        "POST /api/v1/auth/authorize",
-      ),
-    { attempts: 2, tags: t },
+  const authorized = (
+    await withRetries(
+      () =>
+        client.post(
+          "/api/v1/auth/authorize",
+          {
+            response_type: "code",
+            client_id: clientId,
+            redirect_uri: redirectUri,
+            scope: "openid",
+            state,
+            nonce: `n${rng.int(0, 1e9)}`,
+            login_hint: citizenId,
+          },
+          {},
+          t,
+          "POST /api/v1/auth/authorize",
+        ),
+      { attempts: 2, tags: t },
+    )
   ).res;
   const grant = jsonBody<{ code?: string; state?: string }>(authorized);
   if (authorized.status !== 200 || !grant?.code || grant.state !== state) return null;
-  const issued = withRetries(
-    () =>
-      client.post(
-        "/api/v1/auth/token",
-        {
-          grant_type: "authorization_code",
-          code: grant.code,
-          redirect_uri: redirectUri,
-          client_id: clientId,
-        },
-        {},
-        t,
-        "POST /api/v1/auth/token",
-      ),
-    // A code is one-time: a retry after an answer that may have used it would be refused, so only shedding
-    // before the code reached identity (OVERLOADED at admission) is retried.
-    { attempts: 2, tags: t, retryable: (r) => r.status === 503 && String(r.body).includes("OVERLOADED") },
+  const issued = (
+    await withRetries(
+      () =>
+        client.post(
+          "/api/v1/auth/token",
+          {
+            grant_type: "authorization_code",
+            code: grant.code,
+            redirect_uri: redirectUri,
+            client_id: clientId,
+          },
+          {},
+          t,
+          "POST /api/v1/auth/token",
+        ),
+      // A code is one-time: a retry after an answer that may have used it would be refused, so only shedding
+      // before the code reached identity (OVERLOADED at admission) is retried.
+      { attempts: 2, tags: t, retryable: (r) => r.status === 503 && String(r.body).includes("OVERLOADED") },
+    )
   ).res;
   const tokens = jsonBody<{ access_token?: string; expires_in?: number }>(issued);
   if (issued.status !== 200 || !tokens?.access_token) return null;
@@ -82,11 +86,11 @@ export const signIn = (
 };
 
 /** The VU's session while its token is valid; a new sign-in when it has none or it is about to expire. */
-export const ensureSession = (
+export const ensureSession = async (
   current: CitizenSession | null,
-  signInNow: () => CitizenSession | null,
+  signInNow: () => Promise<CitizenSession | null>,
   now: () => number = Date.now,
-): CitizenSession | null => (current && current.expiresAt > now() ? current : signInNow());
+): Promise<CitizenSession | null> => (current && current.expiresAt > now() ? current : signInNow());
 
 export const bearer = (session: CitizenSession | null): Record<string, string> =>
   session ? { authorization: `Bearer ${session.accessToken}` } : {};

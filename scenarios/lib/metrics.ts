@@ -1,8 +1,8 @@
 import { Counter, Rate, Trend } from "k6/metrics";
 
 /**
- * Custom metrics of the journeys. They land in k6's JSON output beside the built-in HTTP metrics, tagged like
- * the requests (journey, step, province), so analysis can read them without anything else.
+ * Custom metrics of the journeys. They land in the results (k6's JSON lines) beside the built-in HTTP
+ * metrics, tagged like the requests (journey, step, province), so analysis can read them without anything else.
  */
 export const dossiersSubmitted = new Counter("dossiers_submitted");
 export const dossiersAcknowledged = new Counter("dossiers_acknowledged");

@@ -49,13 +49,13 @@ export interface NationalSession {
 }
 
 /** Session login; the session is reused until shortly before it expires, as a provincial system would. */
-export const nationalLogin = (
+export const nationalLogin = async (
   client: PortalClient,
   province: number,
   tags: StepTags,
   now: () => number = Date.now,
-): NationalSession | null => {
-  const res = client.post(
+): Promise<NationalSession | null> => {
+  const res = await client.post(
     "/login",
     { username: `tinh-h${two(province)}-vu${exec.vu.idInTest}`, password: "synthetic-not-a-secret" },
     {},

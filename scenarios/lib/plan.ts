@@ -1,4 +1,7 @@
-/** What the harness passes into k6 (as the PH_PLAN environment variable). Pure types, shared with Node. */
+/**
+ * What the harness passes to the scenarios (the PH_PLAN environment variable of the engine, or of k6 for a user
+ * running the bundle with their own). Pure types, shared with Node.
+ */
 
 /** What the journeys need to know beyond their rates (compiled from the profile). */
 export interface JourneySettings {
@@ -27,7 +30,7 @@ export interface K6Plan {
   pollsPerSubmission: number;
   journeys?: JourneySettings | undefined;
   requestTimeoutS: number;
-  /** Fatal limits: k6 aborts the run when one is breached after the grace period. */
+  /** Fatal limits: the engine (or k6) aborts the run when one is breached after the grace period. */
   fatal: { errorRate: number; p99Ms: number; graceS: number };
   provinces: { count: number; weights?: number[] | undefined };
   scenarios: Array<{

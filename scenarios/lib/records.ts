@@ -1,6 +1,7 @@
 /**
- * k6 VUs cannot write files, so every dossier the load is told about is written as one structured console
- * line; the harness runs k6 with `--console-output` and reads them back for reconciliation.
+ * VUs cannot write files (k6's API has none), so every dossier the load is told about is written as one
+ * structured console line; the engine writes console lines to the run's `console.ndjson` (k6 does the same
+ * with `--console-output`) and the harness reads them back for reconciliation.
  */
 export interface DossierRecord {
   ph: "dossier";

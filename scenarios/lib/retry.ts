@@ -20,16 +20,16 @@ export interface RetryOptions {
  * Retry-After the portal asked for and the status that caused it, so analysis can tell whether refusals
  * carried Retry-After and whether the load honoured it.
  */
-export const withRetries = (
-  send: (attempt: number) => Response,
+export const withRetries = async (
+  send: (attempt: number) => Promise<Response>,
   options: RetryOptions,
-): { res: Response; attempts: number } => {
+): Promise<{ res: Response; attempts: number }> => {
   const retryable = options.retryable ?? isRetryable;
   let backoff = options.backoffS ?? 0.25;
   let attempts = 0;
   for (;;) {
     attempts++;
-    const res = send(attempts);
+    const res = await send(attempts);
     if (attempts >= options.attempts || !retryable(res)) return { res, attempts };
     const retryAfter = res.headers["Retry-After"];
     const waitS = retryDelayS(retryAfter, backoff);
@@ -39,7 +39,7 @@ export const withRetries = (
       retry_after: retryAfter ?? "none",
       status: String(res.status),
     });
-    pause(waitS);
+    await pause(waitS);
     backoff *= 2;
   }
 };

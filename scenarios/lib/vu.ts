@@ -3,18 +3,38 @@ import type { K6Plan } from "./plan.js";
 import { createRng, hashSeed, type Rng } from "./rng.js";
 
 /**
- * Per-VU state of one journey: a generator seeded from the run's seed, the journey and the VU, so a run's
- * random choices repeat for the same seed. Module state lives as long as the VU.
+ * Per-VU state of a module. The engine runs init code once per worker thread and the worker's VUs share its
+ * modules (k6 gives each VU its own), so module-level state is kept in a map keyed by `exec.vu.idInTest`,
+ * which holds one entry per VU on the engine and just the one VU on k6. A VU runs one iteration at a time,
+ * so its entry is never touched by two iterations at once. Entries live as long as the run: VUs are bounded
+ * by the scenarios' `maxVUs`, so keep each entry small.
  */
-const states = new Map<string, { rng: Rng }>();
+export const perVu = <T>(create: (vu: number) => T): (() => T) => {
+  const states = new Map<number, T>();
+  return () => {
+    const vu = exec.vu.idInTest;
+    let s = states.get(vu);
+    if (s === undefined) {
+      s = create(vu);
+      states.set(vu, s);
+    }
+    return s;
+  };
+};
+
+/**
+ * Each journey's generators by VU id: seeded from the run's seed, the journey and the VU, so a run's random
+ * choices repeat for the same seed.
+ */
+const rngs = new Map<string, () => Rng>();
 
 export const vuRng = (plan: K6Plan, journey: string): Rng => {
-  let s = states.get(journey);
-  if (!s) {
-    s = { rng: createRng(hashSeed(plan.seed, journey, exec.vu.idInTest)) };
-    states.set(journey, s);
+  let rng = rngs.get(journey);
+  if (!rng) {
+    rng = perVu((vu) => createRng(hashSeed(plan.seed, journey, vu)));
+    rngs.set(journey, rng);
   }
-  return s.rng;
+  return rng();
 };
 
 /** Province 1..count, by the profile's weights when it has them. */

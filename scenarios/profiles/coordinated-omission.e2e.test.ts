@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { runFiles } from "../../kernel/run-files.js";
 import { readK6Points } from "../../reports/analysis/k6-stream.js";
 import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
 
@@ -19,7 +20,7 @@ it("a stalled portal cannot slow the load down: late requests are recorded and d
   let late = 0;
   let longest = 0;
   let dropped = 0;
-  for await (const p of readK6Points(join(runDir, "k6-results.json.gz"))) {
+  for await (const p of readK6Points(runFiles(runDir).results)) {
     if (p.metric === "dropped_iterations") dropped += p.value;
     if (p.metric === "http_req_duration" && p.value >= 3000 && p.timeMs - t0 >= stall.appliedStartMs) {
       late++;

@@ -1,12 +1,15 @@
 import type { JourneySettings, K6Plan } from "../lib/plan.js";
 
-/** A K6Plan for unit tests of the journeys: no scenarios, no journeys switched on unless given. */
+/**
+ * A K6Plan for the journeys' tests: no scenarios (the test's entry script has its own), no journeys switched
+ * on unless given. The run id is long enough for the contract's idempotency keys (8 characters at least).
+ */
 export const testPlan = (
   over: Partial<Omit<K6Plan, "journeys">> & { journeys?: Partial<JourneySettings> } = {},
 ): K6Plan => {
   const { journeys, ...rest } = over;
   return {
-    runId: "r1",
+    runId: "run-test",
     baseUrl: "http://127.0.0.1:1",
     seed: 7,
     pollsPerSubmission: 0,
