@@ -1,8 +1,19 @@
 import { analysis1gb } from "./analysis-1gb.js";
+import { engineContext } from "./engine-context.js";
+import { engineThroughput } from "./engine-throughput.js";
+import { engineVus } from "./engine-vus.js";
 import { journeyRate } from "./journey-rate.js";
 import type { Benchmark } from "./lib/result.js";
 import { mockLookup } from "./mock-lookup.js";
 import { toxiproxyOverhead } from "./toxiproxy-overhead.js";
 
 /** Every benchmark `npm run bench` knows, by name. Add one line per benchmark module. */
-export const benchmarks: Benchmark[] = [journeyRate, toxiproxyOverhead, mockLookup, analysis1gb];
+export const benchmarks: Benchmark[] = [
+  engineThroughput,
+  engineVus,
+  engineContext,
+  journeyRate,
+  toxiproxyOverhead,
+  mockLookup,
+  analysis1gb,
+];

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { projectRoot } from "../scripts/lib/paths.js";
+import { projectRoot } from "../kernel/paths.js";
 import { machineInfo } from "./lib/machine.js";
 import { writeResult } from "./lib/result.js";
 import { benchmarks } from "./registry.js";

@@ -1,4 +1,5 @@
-// Builds the CLI and the mock's part entry for Node 20, which cannot run TypeScript itself.
+// Builds the CLI, the engine (its process and its worker thread) and the mock's part entry for Node 20,
+// which cannot run TypeScript itself.
 import { chmodSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -12,13 +13,22 @@ const common = {
   sourcemap: "linked",
 };
 
-await build({
-  ...common,
-  entryPoints: ["scripts/cli.ts"],
-  outfile: "dist/cli.js",
-  banner: { js: "#!/usr/bin/env node" },
-});
-await build({ ...common, entryPoints: ["mocks/main.ts"], outfile: "dist/mock-part.js" });
-await build({ ...common, entryPoints: ["mocks/write-openapi.ts"], outfile: "dist/write-openapi.js" });
-await build({ ...common, entryPoints: ["bench/run.ts"], outfile: "dist/bench.js" });
+const entries = [
+  ["scripts/cli.ts", "dist/cli.js"],
+  ["engine/main.ts", "dist/engine.js"],
+  ["engine/worker/worker-thread.ts", "dist/engine-worker.js"],
+  ["mocks/main.ts", "dist/mock-part.js"],
+  ["mocks/write-openapi.ts", "dist/write-openapi.js"],
+  ["bench/run.ts", "dist/bench.js"],
+];
+await Promise.all(
+  entries.map(([entry, outfile]) =>
+    build({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      ...(entry === "scripts/cli.ts" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
+    }),
+  ),
+);
 chmodSync("dist/cli.js", 0o755);

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { engineVersion } from "../engine/version.js";
+import { runFiles } from "../kernel/run-files.js";
 import { readK6Points } from "../reports/analysis/k6-stream.js";
 import { buildCli, cli, root, runOnce } from "./testing/run-cli.js";
 import { toolSpecs } from "./tools/versions.js";
@@ -9,23 +11,20 @@ import { toolSpecs } from "./tools/versions.js";
 beforeAll(buildCli);
 
 describe("portal-harness CLI (real processes)", () => {
-  it("doctor --json reports the real k6 and toxiproxy versions and exits 0", () => {
+  it("doctor --json reports the engine, toxiproxy and the machine's socket limits, and exits 0", () => {
     const { code, stdout } = cli(["doctor", "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as {
-      k6: { version: string; pinned: string };
-      toxiproxy: { version: string };
-      warnings: string[];
+      engine: { version: string; built: boolean };
+      toxiproxy: { version: string; pinned: string };
+      limits: { openFiles: { soft: number } | null; localPorts: { from: number; to: number } | null };
     };
-    console.log(`doctor: k6 ${report.k6.version}, toxiproxy ${report.toxiproxy.version}`);
+    console.log(`doctor: engine ${report.engine.version}, toxiproxy ${report.toxiproxy.version}`);
+    expect(report).not.toHaveProperty("k6");
+    expect(report.engine).toMatchObject({ version: engineVersion, built: true });
     expect(report.toxiproxy.version).toBe("2.12.0");
-    expect(report.k6.pinned).toBe(toolSpecs.k6.versions[0]);
-    // The pin, or a version the pin falls back to, with the fallback named as a warning.
-    expect(toolSpecs.k6.versions as readonly string[]).toContain(report.k6.version);
-    if (report.k6.version !== report.k6.pinned)
-      expect(report.warnings.join("\n")).toMatch(
-        new RegExp(`k6 ${report.k6.version} is in use, not the pinned`),
-      );
+    expect(report.toxiproxy.pinned).toBe(toolSpecs.toxiproxy.versions[0]);
+    expect(report.limits.openFiles?.soft).toBeGreaterThan(0);
   });
 
   it("an example config with a numeric field turned into a string exits 2 and names the field", () => {
@@ -58,7 +57,7 @@ describe("portal-harness CLI (real processes)", () => {
     expect(stderr).toMatch(/refused: 192\.168\.1\.10 is not loopback/);
   });
 
-  it("real k6 through real toxiproxy into the mock: verdict valid, outage-window requests fail, others succeed", async () => {
+  it("the real engine through real toxiproxy into the mock: verdict valid, outage-window requests fail, others succeed", async () => {
     const { code, stdout, stderr, runDir, verdict } = runOnce([
       "run",
       "--profile",
@@ -68,7 +67,7 @@ describe("portal-harness CLI (real processes)", () => {
     ]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     console.log(
-      `run ${verdict.runId}: k6 ${verdict.fingerprint.tools.k6}, toxiproxy ${verdict.fingerprint.tools.toxiproxy}, ${verdict.load.achievedRequests} requests, outcome ${verdict.outcome}`,
+      `run ${verdict.runId}: engine ${verdict.fingerprint.tools.engine}, toxiproxy ${verdict.fingerprint.tools.toxiproxy}, ${verdict.load.achievedRequests} requests, outcome ${verdict.outcome}`,
     );
     expect(verdict.outcome).toBe("passed");
     const fault = verdict.faults[0];
@@ -81,7 +80,7 @@ describe("portal-harness CLI (real processes)", () => {
     const t0 = Date.parse(verdict.loadStartedAt);
     const inside = { ok: 0, failed: 0 };
     const outside = { ok: 0, failed: 0 };
-    for await (const p of readK6Points(join(runDir, "k6-results.json.gz"))) {
+    for await (const p of readK6Points(runFiles(runDir).results)) {
       if (p.metric !== "http_req_failed") continue;
       const t = p.timeMs - t0;
       if (t > fault.appliedStartMs + 250 && t < fault.appliedEndMs - 250)

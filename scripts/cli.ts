@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { inputError, isHarnessError } from "../kernel/errors.js";
+import { ExitCode } from "../kernel/exit-codes.js";
+import { outDir, projectRoot } from "../kernel/paths.js";
 import type { Lang } from "../reports/writers/i18n.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
-import { renderPlan } from "./commands/plan.js";
+import { execCommand } from "./commands/exec.js";
+import { planJson, renderPlan } from "./commands/plan.js";
 import { compareCommand, parseLang, reportCommand } from "./commands/report.js";
 import { type ConfigFlags, loadRunConfig } from "./config/load.js";
-import { inputError, isHarnessError } from "./lib/errors.js";
-import { ExitCode } from "./lib/exit-codes.js";
-import { outDir, projectRoot } from "./lib/paths.js";
 import { executeRun } from "./run/orchestrate.js";
 import { buildRunPlan } from "./run/plan.js";
 import { ensureExtras } from "./tools/setup-extras.js";
@@ -21,13 +22,17 @@ Commands:
   demo      July-1-shaped load against the built-in healthy mock, with a latency and an outage window
   run       run a battery: --config FILE and/or --profile NAME|FILE --faults NAME|FILE
   plan      dry run: print rates per scenario, fault windows and safety limits; starts nothing
-  doctor    check tools, versions, ports and leftovers of crashed runs (--json, --clean)
+  doctor    check the engine build, toxiproxy, Go, the open-file limit and local port range, free ports
+            and leftovers of crashed runs (--json, --clean)
+  exec      SCRIPT: run any script written to the k6 API (async subset) on the harness's engine, as k6 run
+            would (--out json=FILE, --env K=V, --vus N, --duration D, --iterations N, --summary-export FILE,
+            --console-output FILE, --workers N, --allow-host HOST; loopback only by default)
   report    RUN_DIR: rebuild verdict.json, report.html, report.md and junit.xml from a run's saved data
   compare   RUN_A RUN_B: what got better or worse; exit 1 on a regression beyond the tolerances
             (--latency-tolerance PCT [10], --latency-slack MS [5], --error-rate-tolerance PP [0.5],
             --duration-tolerance MS [1000], --json)
-  setup     build the pinned k6 and toxiproxy from source into the tools cache
-            (--extras: Debian's chromium and podman, used by the test suites)
+  setup     build the pinned toxiproxy from source into the tools cache
+            (--extras: Debian's chromium, podman, nginx and wrk, used by the tests and benchmarks)
 
 Options for run and plan (flags override the config file):
   --config FILE      run config (JSON, see examples/ and examples/schemas/)
@@ -36,6 +41,7 @@ Options for run and plan (flags override the config file):
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
   --out DIR          where run directories go (default ./out)
+  --workers N        the load engine's worker threads (default 1)
   --json             (plan, doctor, compare) machine-readable output
   --lang en|vi       (run, demo, report) report language, English by default
 
@@ -51,11 +57,19 @@ const options = {
   seed: { type: "string" },
   variant: { type: "string" },
   target: { type: "string" },
-  out: { type: "string" },
+  out: { type: "string", multiple: true },
   json: { type: "boolean" },
   clean: { type: "boolean" },
   extras: { type: "boolean" },
   lang: { type: "string" },
+  workers: { type: "string" },
+  env: { type: "string", multiple: true },
+  vus: { type: "string" },
+  duration: { type: "string" },
+  iterations: { type: "string" },
+  "summary-export": { type: "string" },
+  "console-output": { type: "string" },
+  "allow-host": { type: "string", multiple: true },
   "latency-tolerance": { type: "string" },
   "latency-slack": { type: "string" },
   "error-rate-tolerance": { type: "string" },
@@ -76,6 +90,7 @@ const configFlags = (v: Record<string, unknown>): ConfigFlags => ({
   seed: v.seed as string | undefined,
   variant: v.variant as string | undefined,
   target: v.target as string | undefined,
+  workers: v.workers as string | undefined,
 });
 
 const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<number> => {
@@ -84,7 +99,7 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts === 1) say("interrupted: stopping k6, faults, proxies and the mock; please wait");
+    if (interrupts === 1) say("interrupted: stopping the engine, faults, proxies and the mock; please wait");
     controller.abort();
   };
   process.on("SIGINT", onSignal);
@@ -123,7 +138,7 @@ export const main = async (argv: string[]): Promise<number> => {
   }
   let values: Record<string, unknown>;
   let positionals: string[];
-  const takesPositionals = command === "report" || command === "compare";
+  const takesPositionals = command === "report" || command === "compare" || command === "exec";
   try {
     ({ values, positionals } = parseArgs({
       args: rest,
@@ -138,7 +153,9 @@ export const main = async (argv: string[]): Promise<number> => {
     say(usage);
     return ExitCode.passed;
   }
-  const out = outDir(values.out as string | undefined);
+  const outs = (values.out as string[] | undefined) ?? [];
+  if (command !== "exec" && outs.length > 1) throw inputError(`${command}: --out is given more than once`);
+  const out = outDir(command === "exec" ? undefined : outs[0]);
   switch (command) {
     case "setup":
       if (values.extras) ensureExtras(say);
@@ -151,11 +168,7 @@ export const main = async (argv: string[]): Promise<number> => {
     }
     case "plan": {
       const plan = buildRunPlan(loadRunConfig(configFlags(values)));
-      say(
-        values.json
-          ? JSON.stringify({ compiled: plan.compiled, faults: plan.faults, config: plan.config }, null, 2)
-          : renderPlan(plan),
-      );
+      say(values.json ? planJson(plan) : renderPlan(plan));
       return ExitCode.passed;
     }
     case "run":
@@ -168,6 +181,23 @@ export const main = async (argv: string[]): Promise<number> => {
         },
         out,
         parseLang(values.lang),
+      );
+    case "exec":
+      return execCommand(
+        positionals,
+        {
+          out: outs,
+          env: (values.env as string[] | undefined) ?? [],
+          vus: values.vus as string | undefined,
+          duration: values.duration as string | undefined,
+          iterations: values.iterations as string | undefined,
+          summaryExport: values["summary-export"] as string | undefined,
+          consoleOutput: values["console-output"] as string | undefined,
+          workers: values.workers as string | undefined,
+          allowHost: (values["allow-host"] as string[] | undefined) ?? [],
+          json: Boolean(values.json),
+        },
+        say,
       );
     case "report":
       return reportCommand(positionals, parseLang(values.lang), say);

@@ -1,6 +1,8 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
+import { engineVersion } from "../../engine/version.js";
 import { findTool } from "../../scripts/tools/find-tools.js";
+import { nginxPath } from "../../scripts/tools/setup-extras.js";
 
 /** What a benchmark ran on: committed beside every result so figures can be compared honestly. */
 export interface MachineInfo {
@@ -9,10 +11,22 @@ export interface MachineInfo {
   cpuModel: string;
   memoryGiB: number;
   node: string;
-  k6: string | null;
+  /** The project's own load engine (`engine/version.ts`). */
+  engine: string;
   toxiproxy: string | null;
+  /** nginx, the engine-throughput benchmark's server, when installed (`setup --extras`). */
+  nginx: string | null;
   gitRevision: string | null;
 }
+
+/** `nginx -v` prints "nginx version: nginx/1.22.1" on stderr. */
+const nginxVersion = (): string | null => {
+  for (const bin of [nginxPath, "nginx"]) {
+    const res = spawnSync(bin, ["-v"], { encoding: "utf8", timeout: 5000 });
+    if (res.status === 0) return /nginx\/(\S+)/.exec(`${res.stdout}${res.stderr}`)?.[1] ?? null;
+  }
+  return null;
+};
 
 export const machineInfo = (): MachineInfo => {
   let gitRevision: string | null = null;
@@ -30,8 +44,9 @@ export const machineInfo = (): MachineInfo => {
     cpuModel: cpus()[0]?.model ?? "unknown",
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
-    k6: findTool("k6")?.version ?? null,
+    engine: engineVersion,
     toxiproxy: findTool("toxiproxy")?.version ?? null,
+    nginx: nginxVersion(),
     gitRevision,
   };
 };

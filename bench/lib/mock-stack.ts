@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { outDir } from "../../scripts/lib/paths.js";
-import { stopRecorded } from "../../scripts/lib/processes.js";
+import { outDir } from "../../kernel/paths.js";
+import { stopRecorded } from "../../kernel/processes.js";
 import { newRunId } from "../../scripts/run/orchestrate.js";
 import { RunStateRecorder } from "../../scripts/run/run-state.js";
 import { type Stack, startStack } from "../../scripts/run/stack.js";
@@ -12,7 +12,7 @@ export interface BenchStack {
   recorder: RunStateRecorder;
   runDir: string;
   runId: string;
-  /** Stops everything recorded (k6 runs a benchmark added included), then the stack. */
+  /** Stops everything recorded (engine runs a benchmark added included), then the stack. */
   stop(): Promise<void>;
 }
 

@@ -34,7 +34,7 @@ export const writeResult = (dir: string, machine: MachineInfo, result: BenchResu
     "",
     ...result.notes.map((n) => `- ${n}`),
     "",
-    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB; Node ${machine.node}; k6 ${machine.k6 ?? "—"}; toxiproxy ${machine.toxiproxy ?? "—"}; git ${machine.gitRevision ?? "—"}; ${machine.date}.`,
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB; Node ${machine.node}; engine ${machine.engine}; toxiproxy ${machine.toxiproxy ?? "—"}; nginx ${machine.nginx ?? "—"}; git ${machine.gitRevision ?? "—"}; ${machine.date}.`,
     "",
   ];
   writeFileSync(md, lines.join("\n"));

@@ -1,14 +1,22 @@
 import { spawnSync } from "node:child_process";
-import { allocatePorts, portRange } from "../lib/ports.js";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { engineEntry } from "../../engine/launch.js";
+import { engineVersion } from "../../engine/version.js";
+import { allocatePorts, portRange } from "../../kernel/ports.js";
 import { cleanLeftovers, findLeftovers, liveProxies } from "../run/run-state.js";
+import { describeLimits, type MachineLimits, readMachineLimits } from "../run/socket-budget.js";
 import { findTool } from "../tools/find-tools.js";
-import { type ToolName, toolNames, toolSpecs } from "../tools/versions.js";
+import { toolSpecs } from "../tools/versions.js";
 
 export interface DoctorReport {
   ok: boolean;
-  k6: ToolReport;
+  /** The project's own load engine (`engine/`): its version, and whether its build (dist/engine.js) exists. */
+  engine: { version: string; built: boolean; path: string };
   toxiproxy: ToolReport;
   go: { version: string | null };
+  /** This process's open-file limit and the kernel's local port range: they bound the sockets a plan may hold. */
+  limits: MachineLimits;
   ports: { range: string; free: boolean; error?: string };
   leftovers: Array<{
     runId: string;
@@ -35,20 +43,33 @@ export interface ToolReport {
  */
 export const runDoctor = async (outRoot: string, clean: boolean): Promise<DoctorReport> => {
   const warnings: string[] = [];
-  const tools = {} as Record<ToolName, ToolReport>;
-  for (const name of toolNames) {
-    const t = findTool(name);
-    const pinned = toolSpecs[name].versions[0];
-    tools[name] = { found: t !== null, version: t?.version ?? null, pinned, path: t?.path ?? null };
-    if (!t) warnings.push(`${name} is missing: run \`npx portal-harness setup\``);
-    else if (t.offPin)
-      warnings.push(
-        `${name} ${t.version} is in use, not the pinned ${pinned}${process.env[toolSpecs[name].envOverride] ? ` (${toolSpecs[name].envOverride} is set)` : " (the Go module proxy refused the pinned version)"}`,
-      );
-  }
+  const enginePath = engineEntry();
+  // The engine process and its worker thread's entry are built side by side.
+  const missing = [enginePath, join(dirname(enginePath), "engine-worker.js")].filter((f) => !existsSync(f));
+  const engine = { version: engineVersion, built: missing.length === 0, path: enginePath };
+  if (!engine.built)
+    warnings.push(`the engine is not built (${missing.join(", ")} missing): run \`npm run build\``);
+  const spec = toolSpecs.toxiproxy;
+  const t = findTool("toxiproxy");
+  const pinned = spec.versions[0];
+  const toxiproxy: ToolReport = {
+    found: t !== null,
+    version: t?.version ?? null,
+    pinned,
+    path: t?.path ?? null,
+  };
+  if (!t) warnings.push("toxiproxy is missing: run `npx portal-harness setup`");
+  else if (t.offPin)
+    warnings.push(
+      `toxiproxy ${t.version} is in use, not the pinned ${pinned}${process.env[spec.envOverride] ? ` (${spec.envOverride} is set)` : " (the Go module proxy refused the pinned version)"}`,
+    );
+  const limits = readMachineLimits();
+  if (!limits.openFiles) warnings.push("the open-file limit could not be read (/proc/self/limits)");
+  if (!limits.localPorts)
+    warnings.push("the local port range could not be read (/proc/sys/net/ipv4/ip_local_port_range)");
   const go = spawnSync("go", ["version"], { encoding: "utf8" });
   const goVersion = go.status === 0 ? go.stdout.trim() : null;
-  if (!goVersion) warnings.push("Go is not installed: missing tools cannot be built");
+  if (!goVersion && !t) warnings.push("Go is not installed: the missing toxiproxy cannot be built");
   let ports: DoctorReport["ports"] = { range: `${portRange.min}-${portRange.max}`, free: true };
   try {
     await allocatePorts(8);
@@ -75,10 +96,11 @@ export const runDoctor = async (outRoot: string, clean: boolean): Promise<Doctor
       );
   }
   return {
-    ok: tools.k6.found && tools.toxiproxy.found,
-    k6: tools.k6,
-    toxiproxy: tools.toxiproxy,
+    ok: engine.built && toxiproxy.found,
+    engine,
+    toxiproxy,
     go: { version: goVersion },
+    limits,
     ports,
     leftovers,
     cleaned,
@@ -92,9 +114,10 @@ export const renderDoctor = (r: DoctorReport): string => {
       ? `${name}: ${t.version} (pinned ${t.pinned}) at ${t.path}`
       : `${name}: MISSING (pinned ${t.pinned})`;
   const out = [
-    line("k6", r.k6),
+    `engine: ${r.engine.version} (the project's own, engine/), ${r.engine.built ? `built at ${r.engine.path}` : "NOT BUILT (run `npm run build`)"}`,
     line("toxiproxy", r.toxiproxy),
     `go: ${r.go.version ?? "not installed"}`,
+    `limits: ${describeLimits(r.limits)}`,
     `loopback ports ${r.ports.range}: ${r.ports.free ? "free" : "NOT free"}`,
     `leftovers of crashed runs: ${r.leftovers.length === 0 ? "none" : r.leftovers.map((l) => `${l.runId} (${l.liveChildren} processes, ${l.proxies} proxies, ${l.containers} containers recorded)`).join(", ")}`,
     ...r.cleaned,

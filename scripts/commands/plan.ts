@@ -3,10 +3,40 @@ import { faultEnd } from "../../chaos/plan.js";
 import { renderTimelineText } from "../../chaos/timeline-text.js";
 import { levelAt } from "../../scenarios/profiles/compile.js";
 import type { RunPlan } from "../run/plan.js";
+import type { SocketBudget } from "../run/socket-budget.js";
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const num = (n: number): string =>
   Number.isInteger(n) ? String(n) : Math.abs(n) < 0.1 ? String(Number(n.toPrecision(2))) : n.toFixed(2);
+
+/** The load's peak sockets, this machine's limits and the verdict, as text. */
+export const renderSockets = (b: SocketBudget, workers: number): string[] => {
+  const limit = (v: number | null) => (v === null ? "unlimited" : String(v));
+  const files = b.openFiles
+    ? `${b.files} of ${limit(b.openFiles.soft)} open files (hard limit ${limit(b.openFiles.hard)}; ${b.files - b.sockets} are the engine's own, ${workers} worker${workers === 1 ? "" : "s"})`
+    : `${b.files} open files (the limit could not be read)`;
+  const ports = b.localPorts
+    ? `${b.sockets} of ${b.localPorts.count} local ports (${b.localPorts.min}-${b.localPorts.max})`
+    : "local port range could not be read";
+  return [
+    `Sockets (estimate: each VU keeps at most one connection per origin it talks to): peak ${b.sockets}`,
+    ...b.scenarios.map(
+      (s) =>
+        `  ${pad(s.name, 17)}${pad(`${s.maxVUs} VUs × ${s.origins.length} origin${s.origins.length === 1 ? "" : "s"}`, 24)}${s.origins.length === 0 ? "not run (the target has no such link)" : `${s.sockets} (${s.origins.join(", ")})`}`,
+    ),
+    `  ${files}`,
+    `  ${ports}`,
+    `  ${b.fits ? "fits this machine" : `DOES NOT FIT: ${b.problems.join("; ")}`}`,
+  ];
+};
+
+/** `plan --json`: the compiled plan, the faults, the config and the socket budget. */
+export const planJson = (plan: RunPlan): string =>
+  JSON.stringify(
+    { compiled: plan.compiled, faults: plan.faults, config: plan.config, sockets: plan.sockets },
+    null,
+    2,
+  );
 
 /** The dry run: what a run would do, as text. Starts nothing. */
 export const renderPlan = (plan: RunPlan): string => {
@@ -95,13 +125,15 @@ export const renderPlan = (plan: RunPlan): string => {
     );
   out.push(`  acknowledgement p95 ≤ ${slo.acknowledgementP95Ms} ms`);
   out.push(
-    `  fatal (k6 aborts after ${slo.fatal.graceS} s): errors ≥ ${(Math.min(slo.fatal.errorRate, config.safety.abortOnErrorRate) * 100).toFixed(0)} % or p99 ≥ ${slo.fatal.p99Ms} ms`,
+    `  fatal (the engine aborts after ${slo.fatal.graceS} s): errors ≥ ${(Math.min(slo.fatal.errorRate, config.safety.abortOnErrorRate) * 100).toFixed(0)} % or p99 ≥ ${slo.fatal.p99Ms} ms`,
   );
   out.push("");
   const s = config.safety;
   out.push(
-    `Safety limits: at most ${s.maxRequestsPerS} requests/s and ${s.maxDurationS} s; k6 aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`,
+    `Safety limits: at most ${s.maxRequestsPerS} requests/s and ${s.maxDurationS} s; the engine aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`,
   );
+  out.push("");
+  out.push(...renderSockets(plan.sockets, config.engine.workers));
   if (p.assumptions.length > 0) {
     out.push("");
     out.push("Assumptions (not published figures):");

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { inputError } from "../../kernel/errors.js";
+import { ExitCode, type ExitCodeValue } from "../../kernel/exit-codes.js";
+import { parseJsonFile } from "../../kernel/validate.js";
 import { compareVerdicts, defaultTolerances, renderComparison } from "../../reports/compare/compare.js";
 import { analyseRunDir } from "../../reports/run-dir/analyse.js";
 import { Verdict } from "../../reports/verdict/schema.js";
 import { Lang } from "../../reports/writers/i18n.js";
-import { inputError } from "../lib/errors.js";
-import { ExitCode, type ExitCodeValue } from "../lib/exit-codes.js";
-import { parseJsonFile } from "../lib/validate.js";
 
 export const parseLang = (value: unknown): Lang => {
   if (value === undefined) return "en";
@@ -28,7 +28,7 @@ export const reportCommand = async (
   const runDir = resolve(positionals[0] as string);
   const { verdict, files, stats } = await analyseRunDir(runDir, { lang });
   say(
-    `analysed ${stats.lines} lines (${(stats.bytes / 1e6).toFixed(1)} MB) of k6 results in ${(stats.ms / 1000).toFixed(1)} s`,
+    `analysed ${stats.lines} lines (${(stats.bytes / 1e6).toFixed(1)} MB) of the engine's results in ${(stats.ms / 1000).toFixed(1)} s`,
   );
   for (const c of verdict.criteria)
     say(

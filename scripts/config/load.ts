@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
-import { inputError } from "../lib/errors.js";
-import { formatIssues, parseJsonFile } from "../lib/validate.js";
+import { inputError } from "../../kernel/errors.js";
+import { formatIssues, parseJsonFile } from "../../kernel/validate.js";
 import { RunConfig, runConfigSchemaVersion } from "./run-config.js";
 
 /** Command-line overrides of a run config; each wins over the file. */
@@ -13,6 +13,7 @@ export interface ConfigFlags {
   seed?: string | undefined;
   variant?: string | undefined;
   target?: string | undefined;
+  workers?: string | undefined;
 }
 
 const flagNumber = (flag: string, text: string): number => {
@@ -40,6 +41,8 @@ export const loadRunConfig = (flags: ConfigFlags): RunConfig => {
   if (flags.slo !== undefined) merged.slo = flags.slo;
   if (flags.scale !== undefined) merged.scale = flagNumber("scale", flags.scale);
   if (flags.seed !== undefined) merged.seed = flagNumber("seed", flags.seed);
+  if (flags.workers !== undefined)
+    merged.engine = { ...base.engine, workers: flagNumber("workers", flags.workers) };
   if (flags.target !== undefined)
     merged.target =
       flags.target === "mock" ? { kind: "mock" } : { kind: "url", baseUrl: flags.target, allowHosts: [] };

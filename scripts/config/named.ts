@@ -4,11 +4,11 @@ import type { z } from "zod";
 import { FaultPlan } from "../../chaos/plan.js";
 import { randomPlan } from "../../chaos/random-plan.js";
 import type { LinkName } from "../../chaos/topology.js";
+import { inputError } from "../../kernel/errors.js";
+import { projectRoot } from "../../kernel/paths.js";
+import { parseJsonFile } from "../../kernel/validate.js";
 import { Profile } from "../../scenarios/profiles/schema.js";
 import { Slo } from "../../scenarios/slo/schema.js";
-import { inputError } from "../lib/errors.js";
-import { projectRoot } from "../lib/paths.js";
-import { parseJsonFile } from "../lib/validate.js";
 
 const builtinDir = {
   profile: () => join(projectRoot(), "scenarios", "profiles", "builtin"),

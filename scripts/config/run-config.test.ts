@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isHarnessError } from "../lib/errors.js";
-import { projectRoot } from "../lib/paths.js";
-import { readJsonFile } from "../lib/validate.js";
+import { isHarnessError } from "../../kernel/errors.js";
+import { projectRoot } from "../../kernel/paths.js";
+import { readJsonFile } from "../../kernel/validate.js";
 import { loadRunConfig } from "./load.js";
 import { RunConfig } from "./run-config.js";
 

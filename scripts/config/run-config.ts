@@ -8,9 +8,9 @@ export const Safety = z
     maxRequestsPerS: z.number().positive().max(50_000).default(2000),
     /** Refuse a plan longer than this. */
     maxDurationS: z.number().positive().max(86_400).default(1800),
-    /** k6 aborts the run when the cumulative error rate passes this (after 10 s). */
+    /** The engine aborts the run when the cumulative error rate passes this (after the SLO's grace). */
     abortOnErrorRate: z.number().min(0).max(1).default(0.5),
-    /** Per-request timeout inside k6, so a blackholed link cannot hold VUs for k6's 60 s default. */
+    /** Per-request timeout in the engine, so a blackholed link cannot hold VUs for k6's 60 s default. */
     requestTimeoutS: z.number().positive().max(120).default(10),
   })
   .strict();
@@ -52,6 +52,13 @@ export const Criteria = z
   })
   .strict();
 
+export const Engine = z
+  .object({
+    /** Worker threads of the load engine; one leaves the mock a core on a 2-core machine. */
+    workers: z.number().int().min(1).max(64).default(1),
+  })
+  .strict();
+
 export const MockTarget = z
   .object({
     kind: z.literal("mock"),
@@ -81,7 +88,7 @@ export const RunConfig = z
     profile: z.string().min(1).default("july1-peak"),
     /** Built-in fault plan name or a fault-plan file. */
     faults: z.string().min(1).default("demo"),
-    /** Built-in SLO name or an SLO file: step objectives for the verdict, fatal limits for k6. */
+    /** Built-in SLO name or an SLO file: step objectives for the verdict, fatal limits the engine aborts on. */
     slo: z.string().min(1).default("default"),
     scale: z.number().positive().max(10).optional(),
     seed: z
@@ -91,6 +98,7 @@ export const RunConfig = z
       .max(2 ** 32 - 1)
       .default(20250701),
     safety: Safety.default(Safety.parse({})),
+    engine: Engine.default(Engine.parse({})),
     analysis: Analysis.default(Analysis.parse({})),
     criteria: Criteria.default(Criteria.parse({})),
   })

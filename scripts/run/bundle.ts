@@ -1,21 +1,14 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
-import { projectRoot } from "../lib/paths.js";
+import { bundleScript } from "../../engine/bundle/bundle.js";
+import { projectRoot } from "../../kernel/paths.js";
 
-/** Bundles the TypeScript k6 entry for k6: browser platform, ESM, `k6` and `k6/*` left to k6. */
+/**
+ * Bundles the scenarios' entry into the run directory: one ES module that imports only k6 modules, so it is
+ * both what the engine runs and a script a user with their own k6 could run. Its hash goes in the fingerprint.
+ */
 export const bundleScenario = async (outfile: string): Promise<{ file: string; sha256: string }> => {
-  await build({
-    entryPoints: [join(projectRoot(), "scenarios", "main.ts")],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2020",
-    external: ["k6", "k6/*"],
-    outfile,
-    logLevel: "silent",
-    legalComments: "none",
-  });
-  return { file: outfile, sha256: createHash("sha256").update(readFileSync(outfile)).digest("hex") };
+  const bundle = await bundleScript(join(projectRoot(), "scenarios", "main.ts"));
+  writeFileSync(outfile, bundle.esm);
+  return { file: outfile, sha256: bundle.sha256 };
 };

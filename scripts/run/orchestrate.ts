@@ -4,25 +4,26 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChaosEvent } from "../../chaos/events.js";
 import { Timeline } from "../../chaos/timeline.js";
+import { guardedHttp } from "../../engine/net/guarded-fetch.js";
+import { engineVersion } from "../../engine/version.js";
+import { environmentError, HarnessError, inputError } from "../../kernel/errors.js";
+import { ExitCode, type ExitCodeValue } from "../../kernel/exit-codes.js";
+import { stopRecorded } from "../../kernel/processes.js";
+import { runFiles } from "../../kernel/run-files.js";
 import { isMockVariant, mockVariantNames } from "../../mocks/variants.js";
 import { ProcessCpuSampler } from "../../reports/metrics/process-cpu.js";
 import { MetricsScraper, probeMetrics } from "../../reports/metrics/scraper.js";
 import { type Reconciliation, reconcile } from "../../reports/reconcile/reconcile.js";
 import { readDossierRecords } from "../../reports/reconcile/records.js";
 import { analyseRunDir } from "../../reports/run-dir/analyse.js";
-import { runFiles } from "../../reports/run-dir/files.js";
-import type { RunMeta } from "../../reports/run-dir/meta.js";
+import type { EngineSummary, RunMeta } from "../../reports/run-dir/meta.js";
 import type { Verdict } from "../../reports/verdict/schema.js";
 import type { Lang } from "../../reports/writers/i18n.js";
 import type { K6Plan } from "../../scenarios/lib/plan.js";
 import { plannedIterations } from "../../scenarios/profiles/compile.js";
-import { environmentError, HarnessError, inputError } from "../lib/errors.js";
-import { ExitCode, type ExitCodeValue } from "../lib/exit-codes.js";
-import { allocatePorts } from "../lib/ports.js";
-import { stopRecorded } from "../lib/processes.js";
 import { findTool } from "../tools/find-tools.js";
 import { bundleScenario } from "./bundle.js";
-import { k6Files, startK6 } from "./k6-runner.js";
+import { renderProgress, startEngine } from "./engine-runner.js";
 import type { RunPlan } from "./plan.js";
 import { cleanLeftovers, findLeftovers, RunStateRecorder } from "./run-state.js";
 import { startStack } from "./stack.js";
@@ -62,7 +63,10 @@ export interface RunOptions {
   lang?: Lang;
 }
 
-/** One run: stack up, paused k6, resume with the chaos clock, analyse, reconcile, verdict, stack down. */
+/**
+ * One run: stack up, the engine started and waiting, the schedule and the chaos clock released at the same t0,
+ * analyse, reconcile, verdict, stack down.
+ */
 export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<RunResult> => {
   const { say, signal } = options;
   const { config } = plan;
@@ -70,11 +74,10 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     throw inputError(
       `target.variant: unknown mock variant "${config.target.variant}" (known: ${mockVariantNames.join(", ")})`,
     );
-  const k6 = findTool("k6");
   const toxiproxy = findTool("toxiproxy");
-  if (!k6 || !toxiproxy)
+  if (!toxiproxy)
     throw environmentError(
-      `missing tool: ${!k6 ? "k6" : "toxiproxy"}. Run \`npx portal-harness setup\` (or \`npm run demo\`, which sets up what is missing).`,
+      "missing tool: toxiproxy. Run `npx portal-harness setup` (or `npm run demo`, which sets up what is missing).",
     );
 
   const leftovers = findLeftovers(options.outRoot);
@@ -82,24 +85,27 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
 
   const runId = newRunId();
   const runDir = join(options.outRoot, runId);
-  mkdirSync(join(runDir, "logs"), { recursive: true });
-  mkdirSync(join(runDir, "k6"), { recursive: true });
+  const saved = runFiles(runDir);
+  mkdirSync(saved.logs, { recursive: true });
   writeFileSync(
-    join(runDir, "plan.json"),
+    saved.plan,
     `${JSON.stringify({ config, compiled: plan.compiled, faults: plan.faults, profile: plan.profile, slo: plan.slo }, null, 2)}\n`,
   );
   const recorder = new RunStateRecorder(runDir, runId);
   say(`run ${runId}: ${plan.targetLabel}, profile ${plan.profile.name}, faults ${plan.faults.name}`);
 
   let stack: Awaited<ReturnType<typeof startStack>> | null = null;
-  let k6Proc: Awaited<ReturnType<typeof startK6>> | null = null;
+  let started: Awaited<ReturnType<typeof startEngine>> | null = null;
   let timeline: Timeline | null = null;
+  // Everything the harness itself sends (metrics scrapes, dossier lookups) goes through the same guarded
+  // dialler as the engine's VUs, with the same allowlist.
+  const http = guardedHttp({ hosts: config.target.kind === "url" ? config.target.allowHosts : [] });
   const events: ChaosEvent[] = [];
   const abortIf = () => {
     if (signal.aborted) throw new HarnessError(ExitCode.interrupted, ["interrupted"]);
   };
   try {
-    const bundle = await bundleScenario(join(runDir, "k6", "script.js"));
+    const bundle = await bundleScenario(saved.script);
     abortIf();
     say("starting toxiproxy and the mock portal");
     stack = await startStack({
@@ -111,7 +117,6 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       recorder,
     });
     abortIf();
-    const [apiPort] = (await allocatePorts(1)) as [number];
     const k6Plan: K6Plan = {
       runId,
       baseUrl: stack.citizenUrl,
@@ -129,12 +134,23 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       provinces: plan.profile.provinces,
       scenarios: plan.compiled.scenarios,
     };
-    const files = k6Files(runDir);
-    k6Proc = await startK6(k6.path, bundle.file, files, k6Plan, apiPort, (r) => recorder.addChild(r));
-    recorder.addChild(k6Proc.record);
+    let lastShown = 0;
+    started = await startEngine({
+      runDir,
+      plan: k6Plan,
+      workers: config.engine.workers,
+      allowHosts: config.target.kind === "url" ? config.target.allowHosts : [],
+      onSpawn: (r) => recorder.addChild(r),
+      onProgress: (p) => {
+        // A line every 5 s: enough to see the load is alive and on plan, without burying the fault lines.
+        if (p.elapsedS - lastShown < 5 && p.elapsedS < p.plannedS) return;
+        lastShown = p.elapsedS;
+        say(`  ${renderProgress(p)}`);
+      },
+    });
+    const engine = started.engine;
     abortIf();
 
-    const saved = runFiles(runDir);
     const eventsFile = saved.events;
     writeFileSync(eventsFile, "");
     // The target's /metrics (queue, failover, sync figures), sampled from just before the load starts. It is
@@ -143,7 +159,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       stack.partUrls.gateway ??
       (config.target.kind === "url" ? config.target.baseUrl.replace(/\/$/, "") : stack.citizenUrl);
     const metricsUrl = `${metricsBase}/metrics`;
-    const metricsProblem = await probeMetrics(metricsUrl);
+    const metricsProblem = await probeMetrics(metricsUrl, 1000, http);
     const metricsProbe =
       metricsProblem === null
         ? { url: metricsUrl, reason: null }
@@ -151,12 +167,12 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     const runLimitMs = (plan.compiled.durationS + 120) * 1000;
     const scraper =
       metricsProblem === null
-        ? new MetricsScraper({ url: metricsUrl, file: saved.metrics, maxDurationMs: runLimitMs })
+        ? new MetricsScraper({ url: metricsUrl, file: saved.metrics, maxDurationMs: runLimitMs, http })
         : null;
     scraper?.start();
-    const cpu = k6Proc.child.pid === undefined ? null : new ProcessCpuSampler(k6Proc.child.pid, runLimitMs);
-    const { t0, wallMs } = await k6Proc.resume();
-    cpu?.start();
+    const cpu = new ProcessCpuSampler(engine.pid, runLimitMs);
+    const { t0Perf: t0, t0EpochMs: wallMs } = started.release();
+    cpu.start();
     const stackNow = stack;
     timeline = new Timeline({
       client: stackNow.client,
@@ -175,20 +191,33 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     const loadStartedAt = new Date(wallMs).toISOString();
     say(`load started at ${loadStartedAt}; ${plan.compiled.durationS} s planned`);
 
-    const proc = k6Proc;
-    const onAbort = () => proc.child.kill("SIGINT");
+    const onAbort = () => engine.stop();
     signal.addEventListener("abort", onAbort, { once: true });
-    const k6Exit = await proc.exited;
+    const outcome = await engine.finished;
     signal.removeEventListener("abort", onAbort);
     await timeline.stop();
     await scraper?.stop();
     abortIf();
-    say(`k6 finished (exit ${k6Exit}); reconciling dossiers and analysing results`);
+    if (outcome.kind !== "result")
+      throw new HarnessError(
+        outcome.kind === "failed" ? (outcome.exitCode === 2 ? 2 : 3) : 3,
+        outcome.kind === "failed"
+          ? ["the load engine failed:", ...outcome.lines]
+          : [
+              `the load engine stopped unexpectedly (exit ${outcome.exitCode}); see ${join(saved.logs, "engine.log")}`,
+            ],
+      );
+    const result = outcome.result;
+    if (result.status === "error") throw inputError("the load engine refused to go on:", ...result.reason);
+    say(
+      `engine finished: ${result.status}${result.reason.length > 0 ? ` (${result.reason.join("; ")})` : ""}; reconciling dossiers and analysing results`,
+    );
 
-    cpu?.stop();
-    const records = await readDossierRecords(files.console);
+    cpu.stop();
+    const records = await readDossierRecords(saved.console);
     const reconcileStarted = new Date().toISOString();
     const dossiers = await reconcile(records, {
+      http,
       baseUrl: stackNow.citizenUrl,
       stuckAfterS: config.criteria.stuckAfterS,
     });
@@ -203,23 +232,30 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
       summary: dossiers,
     };
     writeFileSync(saved.reconciliation, `${JSON.stringify(reconciliation, null, 2)}\n`);
-    const cpuResult = cpu?.result();
+    const cpuResult = cpu.result();
+    const engineSummary: EngineSummary = {
+      status: result.status,
+      exitCode: result.exitCode,
+      reason: result.reason,
+      workers: result.workers,
+      workerStartOffsetsMs: result.workerStartOffsetsMs,
+      iterations: result.iterations,
+      vusMax: result.vusMax,
+    };
     const meta: RunMeta = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       runId,
       target: plan.targetLabel,
       profile: plan.profile.name,
       faultPlan: plan.faults.name,
       loadStartedAt,
       t0WallMs: wallMs,
-      k6ExitCode: k6Exit,
+      engine: engineSummary,
       plannedIterations: plan.compiled.scenarios.reduce((s, sc) => s + plannedIterations(sc), 0),
       plannedPeakRequestsPerS: plan.compiled.totalPeakRequestsPerS,
       durationS: plan.compiled.durationS,
       metrics: metricsProbe,
-      generatorCpu: cpuResult
-        ? { mean: cpuResult.mean, peak: cpuResult.peak, cores: cpuResult.cores }
-        : { mean: { value: null, reason: "k6's process id was not known" }, peak: null, cores: 0 },
+      generatorCpu: { mean: cpuResult.mean, peak: cpuResult.peak, cores: cpuResult.cores },
       assumptions: [
         ...plan.profile.assumptions,
         ...plan.compiled.notRun.map(
@@ -228,7 +264,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
         ),
       ],
       fingerprint: {
-        tools: { k6: k6.version, toxiproxy: stackNow.toxiproxyVersion },
+        tools: { engine: engineVersion, toxiproxy: stackNow.toxiproxyVersion },
         configHash: sha256(JSON.stringify(config)),
         profileHash: sha256(JSON.stringify(plan.profile)),
         faultPlanHash: sha256(JSON.stringify(plan.faults)),
@@ -243,8 +279,9 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     return { runDir, verdict, exitCode: exitCodeFor(verdict.outcome) };
   } finally {
     if (timeline) await timeline.stop();
-    if (k6Proc) await stopRecorded(k6Proc.record, 5000);
+    if (started) await stopRecorded(started.engine.record, 5000);
     if (stack) await stack.stop();
+    await http.close();
     recorder.end();
   }
 };

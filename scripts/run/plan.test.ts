@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { linkNames } from "../../chaos/topology.js";
+import { projectRoot } from "../../kernel/paths.js";
 import { RunConfig } from "../config/run-config.js";
-import { projectRoot } from "../lib/paths.js";
 import { buildRunPlan } from "./plan.js";
 import { targetLinks } from "./target-links.js";
 

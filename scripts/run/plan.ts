@@ -1,10 +1,19 @@
 import type { FaultPlan } from "../../chaos/plan.js";
+import { environmentError, inputError } from "../../kernel/errors.js";
 import { type CompiledProfile, compileProfile } from "../../scenarios/profiles/compile.js";
 import type { Profile } from "../../scenarios/profiles/schema.js";
 import type { Slo } from "../../scenarios/slo/schema.js";
 import { resolveFaultPlan, resolveProfile, resolveSlo } from "../config/named.js";
 import type { RunConfig } from "../config/run-config.js";
-import { inputError } from "../lib/errors.js";
+import {
+  describeLimits,
+  estimateSockets,
+  judgeSockets,
+  type MachineLimits,
+  readMachineLimits,
+  type SocketBudget,
+  targetOrigins,
+} from "./socket-budget.js";
 import { checkTargetUrl } from "./target-guard.js";
 import { targetLinks } from "./target-links.js";
 
@@ -19,9 +28,15 @@ export interface RunPlan {
   slo: Slo;
   sloSource: string;
   targetLabel: string;
+  /** The load's peak sockets against this machine's open-file limit and local port range. */
+  sockets: SocketBudget;
 }
 
-export const buildRunPlan = (config: RunConfig): RunPlan => {
+/**
+ * Resolves and checks a run config. Bad input exits 2; a plan this machine cannot hold the sockets of exits 3.
+ * `limits` are read from /proc unless given (tests give them).
+ */
+export const buildRunPlan = (config: RunConfig, limits: MachineLimits = readMachineLimits()): RunPlan => {
   const profile = resolveProfile(config.profile);
   const slo = resolveSlo(config.slo);
   const compiled = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
@@ -67,6 +82,16 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
       );
   });
   if (problems.length > 0) throw inputError(...problems);
+  const sockets = judgeSockets(
+    estimateSockets(compiled.scenarios, targetOrigins(config.target.kind)),
+    limits,
+    config.engine.workers,
+  );
+  if (!sockets.fits)
+    throw environmentError(
+      `this machine cannot hold the plan's sockets: ${sockets.problems.join("; ")} (${describeLimits(limits)})`,
+      "hint: lower --scale (fewer VUs), raise the open-file limit (ulimit -n) or widen net.ipv4.ip_local_port_range",
+    );
   return {
     config,
     profile: profile.value,
@@ -77,5 +102,6 @@ export const buildRunPlan = (config: RunConfig): RunPlan => {
     slo: slo.value,
     sloSource: slo.source,
     targetLabel,
+    sockets,
   };
 };

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../kernel/paths.js";
+import { isSameProcess } from "../../kernel/processes.js";
 import type { DoctorReport } from "../commands/doctor.js";
-import { projectRoot } from "../lib/paths.js";
-import { isSameProcess } from "../lib/processes.js";
 import { cleanLeftovers, findLeftovers, type RunState, RunStateSchema } from "./run-state.js";
 
 /**
@@ -113,7 +113,7 @@ const doctor = (out: string, clean: boolean): DoctorReport => {
 /** No recorded process is alive, and no recorded proxy exists on a toxiproxy that answers. */
 const expectNothingLeft = async (state: RunState) => {
   expect(state.children.map((c) => c.name)).toEqual(
-    expect.arrayContaining(["toxiproxy", "gateway", "dossier-primary", "k6"]),
+    expect.arrayContaining(["toxiproxy", "gateway", "dossier-primary", "engine"]),
   );
   for (const c of state.children)
     expect(isSameProcess(c.pid, c.startTime), `${c.name} pid ${c.pid}`).toBe(false);
@@ -127,12 +127,12 @@ const expectNothingLeft = async (state: RunState) => {
   }
 };
 
-describe("kill the CLI mid-run (real k6, toxiproxy and mock)", () => {
+describe("kill the CLI mid-run (real engine, toxiproxy and mock)", () => {
   it.each([1, 2, 3])("SIGINT #%i: the run cleans up itself and exits 130", async (i) => {
     const out = join(work, `int-${i}`);
     const { code, stdout } = await runAndKill(out, "SIGINT");
     expect(code, stdout).toBe(130);
-    expect(stdout).toContain("interrupted: stopping k6");
+    expect(stdout).toContain("interrupted: stopping the engine");
     const state = stateOf(out);
     expect(state.ended).toBe(true);
     await expectNothingLeft(state);
@@ -153,7 +153,7 @@ describe("kill the CLI mid-run (real k6, toxiproxy and mock)", () => {
       proxies: before.proxies.length,
     });
     const cleaned = doctor(out, true);
-    expect(cleaned.cleaned.join("\n")).toMatch(/stopped leftover k6/);
+    expect(cleaned.cleaned.join("\n")).toMatch(/stopped leftover engine/);
     expect(cleaned.cleaned.join("\n")).toMatch(/removed \d+ leftover proxies/);
     const after = stateOf(out);
     expect(after).toMatchObject({ ended: true, cleanedBy: "doctor" });

@@ -2,7 +2,12 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from "node:path";
 import { z } from "zod";
 import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
-import { isSameProcess, processStartTime, stopRecorded, type TrackedProcess } from "../lib/processes.js";
+import {
+  isSameProcess,
+  processStartTime,
+  stopRecorded,
+  type TrackedProcess,
+} from "../../kernel/processes.js";
 
 /**
  * A run's own record of what it started, written as each thing starts, so that a later command can find and
@@ -187,8 +192,8 @@ export const cleanLeftovers = async (leftovers: readonly Leftover[], by: string)
   for (const left of leftovers) {
     const run = left.state.runId;
     const children = [...left.liveChildren].reverse();
-    const generator = children.filter((c) => c.name === "k6");
-    const others = children.filter((c) => c.name !== "k6");
+    const generator = children.filter((c) => c.name === "engine");
+    const others = children.filter((c) => c.name !== "engine");
     const stop = async (child: TrackedProcess) => {
       await stopRecorded(child);
       if (isSameProcess(child.pid, child.startTime))

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { type LinkName, links, proxyName } from "../../chaos/topology.js";
 import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
 import { startToxiproxy } from "../../chaos/toxiproxy-server.js";
+import { projectRoot } from "../../kernel/paths.js";
+import { allocatePorts } from "../../kernel/ports.js";
+import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
 import { type PartConfig, type PartName, partNames } from "../../mocks/parts.js";
 import type { Target } from "../config/run-config.js";
-import { projectRoot } from "../lib/paths.js";
-import { allocatePorts } from "../lib/ports.js";
-import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../lib/processes.js";
 import type { RunStateRecorder } from "./run-state.js";
 import { targetLinks } from "./target-links.js";
 

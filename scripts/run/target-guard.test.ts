@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHarnessError } from "../lib/errors.js";
+import { isHarnessError } from "../../kernel/errors.js";
 import { checkTargetUrl, isLoopbackHost } from "./target-guard.js";
 
 describe("target guard", () => {

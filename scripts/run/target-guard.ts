@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { inputError } from "../lib/errors.js";
+import { inputError } from "../../kernel/errors.js";
 
 /** Loopback: 127.0.0.0/8, ::1 and localhost. */
 export const isLoopbackHost = (host: string): boolean => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../lib/paths.js";
+import { projectRoot } from "../../kernel/paths.js";
 import { renderSchema, schemaExports } from "./export.js";
 
 describe("checked-in JSON Schemas", () => {

@@ -14,7 +14,11 @@ try {
     platform: "node",
     format: "esm",
     target: "node20",
-    // Bundled whole (no externals): the temp file cannot resolve node_modules from where it lives.
+    // Bundled whole (no externals): the temp file cannot resolve node_modules from where it lives. CommonJS
+    // dependencies that require Node's modules get a real `require`.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
     logLevel: "warning",
     outfile,
   });

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { projectRoot } from "../../kernel/paths.js";
 import { Verdict } from "../../reports/verdict/schema.js";
-import { projectRoot } from "../lib/paths.js";
 
 export const root = projectRoot();
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { toolsCacheDir } from "../lib/paths.js";
+import { toolsCacheDir } from "../../kernel/paths.js";
 import { type ToolName, toolSpecs } from "./versions.js";
 
 export interface FoundTool {

@@ -10,9 +10,10 @@ describe("Go version check", () => {
     expect(parseGoVersion(text)).toEqual(expected);
   });
 
-  it("k6 v2 needs Go 1.26: Debian's 1.19 is too old", () => {
-    expect(goVersionAtLeast([1, 19], [1, 26])).toBe(false);
-    expect(goVersionAtLeast([1, 26], [1, 26])).toBe(true);
-    expect(goVersionAtLeast([2, 0], [1, 26])).toBe(true);
+  it("toxiproxy v2.12 needs Go 1.22: Debian's 1.19 is too old", () => {
+    expect(goVersionAtLeast([1, 19], [1, 22])).toBe(false);
+    expect(goVersionAtLeast([1, 22], [1, 22])).toBe(true);
+    expect(goVersionAtLeast([1, 26], [1, 22])).toBe(true);
+    expect(goVersionAtLeast([2, 0], [1, 22])).toBe(true);
   });
 });

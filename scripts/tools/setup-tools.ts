@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { environmentError } from "../lib/errors.js";
-import { toolsCacheDir } from "../lib/paths.js";
+import { environmentError } from "../../kernel/errors.js";
+import { toolsCacheDir } from "../../kernel/paths.js";
 import { type FoundTool, findTool, toolDir } from "./find-tools.js";
 import { type ToolName, toolSpecs } from "./versions.js";
 

@@ -1,19 +1,9 @@
 /**
- * Pinned tool versions. The first version of each list is the pin; later ones are used only when the Go module
- * proxy refuses the pin, and `doctor` then says so as a warning.
+ * Pinned tools built from source with Go (the load engine is the project's own, in `engine/`: k6 is AGPL-3.0
+ * and not used). The first version of each list is the pin; later ones are used only when the Go module proxy
+ * refuses the pin, and `doctor` then says so as a warning.
  */
 export const toolSpecs = {
-  k6: {
-    binary: "k6",
-    module: "go.k6.io/k6/v2",
-    pkg: "go.k6.io/k6/v2",
-    versions: ["v2.3.0", "v2.2.0"],
-    ldflags: (_v: string): string => "-s -w",
-    versionArgs: ["version"],
-    versionPattern: /k6 (v\d+\.\d+\.\d+)/,
-    minGo: [1, 26] as const,
-    envOverride: "PORTAL_HARNESS_K6",
-  },
   toxiproxy: {
     binary: "toxiproxy-server",
     module: "github.com/Shopify/toxiproxy/v2",

@@ -1,0 +1,86 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { allocatePorts } from "../../kernel/ports.js";
+import { spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
+import { nginxPath } from "../../scripts/tools/setup-extras.js";
+
+/**
+ * Debian's nginx as the engine benchmarks' server: one worker pinned to CPU 0, on a loopback port, serving
+ * Debian's default page (615 bytes) with an access log, as a stock install does; enough connections for 50,000
+ * VUs. Its own prefix in a temporary folder; stopped (and the folder removed) by `stop()`.
+ */
+export interface Nginx extends AsyncDisposable {
+  url: string;
+  record: TrackedProcess;
+  stop(): Promise<void>;
+}
+
+const defaultPage = "/var/www/html/index.nginx-debian.html";
+
+export const startNginx = async (cpu = 0): Promise<Nginx> => {
+  const binary = existsSync(nginxPath) ? nginxPath : "nginx";
+  const dir = mkdtempSync(join(tmpdir(), "bench-nginx-"));
+  // nginx's worker drops root to its own user, which must be able to read the page.
+  chmodSync(dir, 0o755);
+  const www = join(dir, "www");
+  mkdirSync(join(dir, "logs"), { recursive: true });
+  mkdirSync(www, { recursive: true });
+  if (existsSync(defaultPage)) copyFileSync(defaultPage, join(www, "index.html"));
+  else
+    writeFileSync(join(www, "index.html"), `<!DOCTYPE html><html><body>${"x".repeat(560)}</body></html>\n`);
+  const [port] = (await allocatePorts(1)) as [number];
+  writeFileSync(
+    join(dir, "nginx.conf"),
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log warn;
+worker_rlimit_nofile 60000;
+events { worker_connections 60000; }
+http {
+  include /etc/nginx/mime.types;
+  access_log ${dir}/logs/access.log;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${www};
+  }
+}
+`,
+  );
+  const spawned = spawnTracked(
+    "nginx",
+    "taskset",
+    ["-c", String(cpu), binary, "-p", dir, "-c", join(dir, "nginx.conf")],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(500) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      await stopRecorded(spawned.record);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`nginx did not answer on ${url}; see ${dir}/logs/error.log`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stop = async () => {
+    await stopRecorded(spawned.record);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, record: spawned.record, stop, [Symbol.asyncDispose]: stop };
+};
