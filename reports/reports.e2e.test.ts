@@ -6,13 +6,13 @@ import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli, cli, type FinishedRun, root, runOnce } from "../scripts/testing/run-cli.js";
 import { requireTool } from "../scripts/testing/tools.js";
+import { SeriesFile } from "./run-dir/series-file.js";
 import { Verdict } from "./verdict/schema.js";
 
 /** One real healthy demo run (about a minute), shared by every test in this file. */
 let run: FinishedRun;
 
 beforeAll(() => {
-  requireTool("k6");
   requireTool("toxiproxy");
   buildCli();
   run = runOnce(["demo"]);
@@ -35,6 +35,24 @@ describe("a healthy run", () => {
     });
     expect(run.verdict.outcome).toBe("passed");
     expect(run.verdict.queue.peakDepth.value).not.toBeNull(); // the mock exposes /metrics
+  });
+
+  it("says what the load engine did: its status, workers, VUs, start lag, checks and bytes, also per window", () => {
+    const l = run.verdict.load;
+    expect(l.engineStatus).toBe("completed");
+    expect(l.engine.workerStartOffsetsMs).toHaveLength(l.engine.workers);
+    expect(l.engine.iterations.dropped).toBe(l.droppedIterations);
+    expect(l.vusMaxPeak).toBeGreaterThan(0);
+    expect(l.vusBusyPeak).toBeLessThanOrEqual(l.vusMaxPeak ?? 0);
+    expect(l.startLagP99Ms).not.toBeNull();
+    expect(l.checks.passes).toBeGreaterThan(0);
+    expect(l.bytesSent).toBeGreaterThan(0);
+    expect(l.bytesReceived).toBeGreaterThan(0);
+    const series = SeriesFile.parse(JSON.parse(readFileSync(join(run.runDir, "series.json"), "utf8")));
+    const windowed = series.load.reduce((n, p) => n + p[6], 0);
+    expect(windowed).toBeGreaterThan(0);
+    expect(windowed).toBeLessThanOrEqual(l.checks.passes); // checks in setup() come before t0
+    expect(series.load.some((p) => p[2] !== null)).toBe(true);
   });
 
   it("writes JUnit XML with one test case per criterion and as many failures as failed criteria", () => {
@@ -98,6 +116,8 @@ describe("a healthy run", () => {
       }
       expect(await page.locator("#criteria tbody tr").count()).toBe(run.verdict.criteria.length);
       expect(await page.locator("#funnel tr").count()).toBeGreaterThanOrEqual(5);
+      expect(await page.locator("#engine tr").count()).toBe(8);
+      expect(await page.locator("svg#chart-vus").count()).toBe(1);
       mkdirSync(join(root, "out", "test-artifacts"), { recursive: true });
       await page.screenshot({
         path: join(root, "out", "test-artifacts", "report-healthy.png"),

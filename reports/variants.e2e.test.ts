@@ -4,11 +4,11 @@ import { buildCli, configFile, root, runOnce } from "../scripts/testing/run-cli.
 import { requireTool } from "../scripts/testing/tools.js";
 
 /**
- * Faulty variants of the mock portal must be caught by reconciliation: real runs, real k6, real toxiproxy.
+ * Faulty variants of the mock portal must be caught by reconciliation: real runs on the load engine, real
+ * toxiproxy.
  * Each variant gets the fault that exposes its defect (see reports/testing/plans/).
  */
 beforeAll(() => {
-  requireTool("k6");
   requireTool("toxiproxy");
   buildCli();
 });

@@ -4,8 +4,9 @@ import { Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 /**
- * One metric sample of k6's JSON output, with the few tags the analysis splits by. Tags are pulled out one by
- * one instead of building a tag object per sample: a 1 GB results file holds millions of samples.
+ * One metric sample of the load engine's results (k6's JSON line format), with the few tags the analysis
+ * splits by. Tags are pulled out one by one instead of building a tag object per sample: a 1 GB results file
+ * holds millions of samples.
  */
 export interface K6Point {
   metric: string;
@@ -19,62 +20,97 @@ export interface K6Point {
   retryAfter: string | undefined;
 }
 
-/** The metrics the analysis uses; every other line is skipped before it is decoded. */
+/** The metrics the analysis uses; every other line is skipped before anything is sliced out of it. */
 export const wantedMetrics = [
   "http_req_duration",
   "http_req_failed",
-  "dropped_iterations",
+  "checks",
+  "data_sent",
+  "data_received",
   "iterations",
+  "iteration_start_lag",
+  "dropped_iterations",
+  "vus",
+  "vus_max",
   "retry_wait_ms",
 ] as const;
 const wanted = new Set<string>(wantedMetrics);
+
+/** The wanted metric named by `text[from, to)`, as the shared constant string: no substring per line. */
+const wantedAt = (text: string, from: number, to: number): string | undefined => {
+  const len = to - from;
+  for (const m of wantedMetrics) if (m.length === len && text.startsWith(m, from)) return m;
+  return undefined;
+};
+
+/** The metrics whose tags the analysis splits by (step, province, status, …). */
+const requestMetric = (metric: string): boolean =>
+  metric === "http_req_duration" || metric === "http_req_failed" || metric === "retry_wait_ms";
 
 const pointHead = '{"metric":"';
 const afterName = '","type":"Point","data":{"time":"';
 const valueKey = '","value":';
 const tagsKey = ',"tags":{';
+const pointType = '"type":"Point"';
+const stepKey = '"step":"';
+const provinceKey = '"province":"';
+const statusKey = '"status":"';
+const expectedKey = '"expected_response":"';
+const retryAfterKey = '"retry_after":"';
 
 /**
- * ISO time to epoch ms. k6 writes nanosecond fractions (more than Date.parse promises to read) and one
- * timestamp per sample; the whole-second part is parsed once per distinct second and cached.
+ * ISO time to epoch ms. k6's format has nanosecond fractions (more than Date.parse promises to read) and one
+ * timestamp per sample; the whole-second part is parsed once per distinct second and cached, and a time in
+ * the cached second and zone is read in place, without making a string.
  */
 export class TimeParser {
-  private lastKey = "";
+  private lastHead = "";
+  private lastZone = "";
   private lastBase = Number.NaN;
 
   parse(s: string): number {
-    if (s.length < 20) return Date.parse(s);
-    const head = s.slice(0, 19);
-    let i = 19;
+    return this.parseAt(s, 0, s.length);
+  }
+
+  /** The time written in `text[from, to)`. */
+  parseAt(text: string, from: number, to: number): number {
+    if (to - from < 20) return Date.parse(text.slice(from, to));
+    const fracAt = from + 19;
+    let i = fracAt;
     let frac = 0;
-    if (s.charCodeAt(19) === 46 /* . */) {
-      i = 20;
+    if (text.charCodeAt(fracAt) === 46 /* . */) {
+      i++;
       let scale = 100;
-      while (i < s.length) {
-        const c = s.charCodeAt(i);
+      while (i < to) {
+        const c = text.charCodeAt(i);
         if (c < 48 || c > 57) break;
         frac += (c - 48) * scale;
         scale /= 10;
         i++;
       }
     }
-    const zone = s.slice(i);
-    const key = head + zone;
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.lastBase = Date.parse(key);
+    const zoneLength = to - i;
+    if (
+      this.lastHead === "" ||
+      zoneLength !== this.lastZone.length ||
+      !text.startsWith(this.lastHead, from) ||
+      !text.startsWith(this.lastZone, i)
+    ) {
+      this.lastHead = text.slice(from, fracAt);
+      this.lastZone = text.slice(i, to);
+      this.lastBase = Date.parse(this.lastHead + this.lastZone);
     }
     return this.lastBase + frac;
   }
 }
 
-const tagValue = (line: string, from: number, to: number, name: string): string | undefined => {
-  const key = `"${name}":"`;
-  const at = line.indexOf(key, from);
-  if (at < 0 || at >= to) return undefined;
+/** A tag's value in a line's tags text (a slice of one line, so a missing key never scans further). */
+const tagValue = (tags: string, key: string): string | undefined => {
+  const at = tags.indexOf(key);
+  if (at < 0) return undefined;
   const start = at + key.length;
-  const end = line.indexOf('"', start);
-  return end < 0 ? undefined : line.slice(start, end);
+  const end = tags.indexOf('"', start);
+  return end < 0 ? undefined : tags.slice(start, end);
 };
 
 /**
@@ -82,38 +118,52 @@ const tagValue = (line: string, from: number, to: number, name: string): string 
  * "value":…,"tags":{…}}}`) without JSON.parse; null when the line is not a wanted point. A line of another
  * shape falls back to JSON.parse.
  */
-export const parseK6Line = (line: string, times: TimeParser): K6Point | null => {
-  if (!line.startsWith(pointHead)) return line.includes('"type":"Point"') ? parseSlow(line, times) : null;
-  const nameEnd = line.indexOf('"', pointHead.length);
-  if (nameEnd < 0) return null;
-  const metric = line.slice(pointHead.length, nameEnd);
-  if (!wanted.has(metric)) return null;
-  if (!line.startsWith(afterName, nameEnd)) return parseSlow(line, times);
+export const parseK6Line = (line: string, times: TimeParser): K6Point | null =>
+  parseLineAt(line, 0, line.length, times);
+
+/**
+ * The same for the line at `text[start, end)` of a larger chunk. Only a wanted point in the known shape is
+ * read, and only in place: its name is matched against the wanted names, the time is read by the
+ * TimeParser, single-digit values (counts, rates) without Number(), and tags only on the request metrics.
+ */
+const parseLineAt = (text: string, start: number, end: number, times: TimeParser): K6Point | null => {
+  if (!text.startsWith(pointHead, start)) {
+    const type = text.indexOf(pointType, start);
+    return type >= 0 && type < end ? parseSlow(text.slice(start, end), times) : null;
+  }
+  const nameStart = start + pointHead.length;
+  const nameEnd = text.indexOf('"', nameStart);
+  if (nameEnd < 0 || nameEnd >= end) return null;
+  const metric = wantedAt(text, nameStart, nameEnd);
+  if (metric === undefined) return null;
+  if (!text.startsWith(afterName, nameEnd)) return parseSlow(text.slice(start, end), times);
   const timeStart = nameEnd + afterName.length;
-  const timeEnd = line.indexOf('"', timeStart);
-  if (timeEnd < 0 || !line.startsWith(valueKey, timeEnd)) return parseSlow(line, times);
+  const timeEnd = text.indexOf('"', timeStart);
+  if (timeEnd < 0 || timeEnd >= end || !text.startsWith(valueKey, timeEnd))
+    return parseSlow(text.slice(start, end), times);
   const valueStart = timeEnd + valueKey.length;
-  const valueEnd = line.indexOf(",", valueStart);
-  if (valueEnd < 0) return parseSlow(line, times);
-  const value = Number(line.slice(valueStart, valueEnd));
+  const valueEnd = text.indexOf(",", valueStart);
+  if (valueEnd < 0 || valueEnd >= end) return parseSlow(text.slice(start, end), times);
+  const digit = text.charCodeAt(valueStart) - 48;
+  const value =
+    valueEnd === valueStart + 1 && digit >= 0 && digit <= 9
+      ? digit
+      : Number(text.slice(valueStart, valueEnd));
   if (!Number.isFinite(value)) return null;
   let step: string | undefined;
   let province: string | undefined;
   let status: string | undefined;
   let expectedResponse: string | undefined;
   let retryAfter: string | undefined;
-  if (line.startsWith(tagsKey, valueEnd)) {
-    const from = valueEnd + tagsKey.length;
-    const to = line.length;
-    if (metric === "http_req_duration" || metric === "http_req_failed" || metric === "retry_wait_ms") {
-      step = tagValue(line, from, to, "step");
-      province = tagValue(line, from, to, "province");
-      status = tagValue(line, from, to, "status");
-      expectedResponse = tagValue(line, from, to, "expected_response");
-      if (metric === "retry_wait_ms") retryAfter = tagValue(line, from, to, "retry_after");
-    }
+  if (requestMetric(metric) && text.startsWith(tagsKey, valueEnd)) {
+    const tags = text.slice(valueEnd + tagsKey.length, end);
+    step = tagValue(tags, stepKey);
+    province = tagValue(tags, provinceKey);
+    status = tagValue(tags, statusKey);
+    expectedResponse = tagValue(tags, expectedKey);
+    if (metric === "retry_wait_ms") retryAfter = tagValue(tags, retryAfterKey);
   }
-  const timeMs = times.parse(line.slice(timeStart, timeEnd));
+  const timeMs = times.parseAt(text, timeStart, timeEnd);
   if (!Number.isFinite(timeMs)) return null;
   return { metric, timeMs, value, step, province, status, expectedResponse, retryAfter };
 };
@@ -135,18 +185,20 @@ const parseSlow = (latin1Line: string, times: TimeParser): K6Point | null => {
   }
   if (parsed.type !== "Point" || !parsed.metric || !wanted.has(parsed.metric)) return null;
   if (!parsed.data?.time || typeof parsed.data.value !== "number") return null;
-  const tags = parsed.data.tags ?? {};
   const timeMs = times.parse(parsed.data.time);
   if (!Number.isFinite(timeMs)) return null;
+  const metric = parsed.metric;
+  // Tags as the fast path reads them: only on the request metrics.
+  const tags = requestMetric(metric) ? (parsed.data.tags ?? {}) : {};
   return {
-    metric: parsed.metric,
+    metric,
     timeMs,
     value: parsed.data.value,
     step: tags.step,
     province: tags.province,
     status: tags.status,
     expectedResponse: tags.expected_response,
-    retryAfter: tags.retry_after,
+    retryAfter: metric === "retry_wait_ms" ? tags.retry_after : undefined,
   };
 };
 
@@ -157,9 +209,10 @@ export interface ScanStats {
 }
 
 /**
- * Streams k6's JSON output (plain or gzipped), a batch of wanted points per chunk read. Chunks are decoded as
- * latin1 (a byte per char, no UTF-8 decoding cost); the tags it reads are ASCII, and a line that needs
- * JSON.parse is re-decoded as UTF-8 first. Memory does not grow with the file.
+ * Streams results in k6's JSON line format (plain or gzipped), a batch of wanted points per chunk read.
+ * Chunks are decoded as latin1 (a byte per char, no UTF-8 decoding cost) and lines are parsed where they lie
+ * in the chunk; the tags it reads are ASCII, and a line that needs JSON.parse is re-decoded as UTF-8 first.
+ * Memory does not grow with the file.
  */
 async function* pointBatches(
   file: string,
@@ -183,9 +236,9 @@ async function* pointBatches(
   const times = new TimeParser();
   let tail = "";
   let batch: K6Point[] = [];
-  const handle = (line: string) => {
+  const handle = (text: string, start: number, end: number) => {
     stats.lines++;
-    const p = parseK6Line(line, times);
+    const p = parseLineAt(text, start, end, times);
     if (p) {
       stats.points++;
       batch.push(p);
@@ -198,7 +251,7 @@ async function* pointBatches(
     for (;;) {
       const nl = text.indexOf("\n", start);
       if (nl < 0) break;
-      if (nl > start) handle(text.slice(start, nl));
+      if (nl > start) handle(text, start, nl);
       start = nl + 1;
     }
     tail = text.slice(start);
@@ -207,7 +260,7 @@ async function* pointBatches(
       batch = [];
     }
   }
-  if (tail.length > 0) handle(tail);
+  if (tail.length > 0) handle(tail, 0, tail.length);
   if (batch.length > 0) yield batch;
 }
 

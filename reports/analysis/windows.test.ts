@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { K6Point } from "./k6-stream.js";
-import { WindowAggregator } from "./windows.js";
+import { type LoadWindow, WindowAggregator } from "./windows.js";
 
 const t0 = 1_000_000;
 const pt = (metric: string, tMs: number, value: number, extra: Partial<K6Point> = {}): K6Point => ({
@@ -71,5 +71,91 @@ describe("window aggregation", () => {
     expect(agg.retry).toEqual({ retries: 4, afterRefusal: 3, withRetryAfter: 2, honoured: 1 });
     agg.add(pt("dropped_iterations", 10, 4));
     expect(agg.droppedIterations).toBe(4);
+  });
+
+  const own = (metric: string, tMs: number, value: number): K6Point =>
+    pt(metric, tMs, value, {
+      step: undefined,
+      province: undefined,
+      status: undefined,
+      expectedResponse: undefined,
+    });
+
+  it.each<[string, K6Point[], Partial<LoadWindow>]>([
+    [
+      "VUs: the peaks of the gauges in the window",
+      [own("vus", 100, 3), own("vus", 900, 7), own("vus_max", 100, 10), own("vus_max", 900, 12)],
+      { vusBusy: 7, vusMax: 12 },
+    ],
+    ["no gauge sampled: null, not zero", [own("checks", 100, 1)], { vusBusy: null, vusMax: null }],
+    [
+      "dropped iterations are summed",
+      [own("dropped_iterations", 10, 1), own("dropped_iterations", 20, 2)],
+      { dropped: 3 },
+    ],
+    [
+      "checks: passes and fails",
+      [own("checks", 10, 1), own("checks", 20, 1), own("checks", 30, 0)],
+      { checksPassed: 2, checksFailed: 1 },
+    ],
+    [
+      "bytes sent and received are summed",
+      [own("data_sent", 10, 100), own("data_sent", 20, 50), own("data_received", 30, 2000)],
+      { bytesSent: 150, bytesReceived: 2000 },
+    ],
+    [
+      "start lag: p50 and p99 of the window",
+      [
+        ...Array.from({ length: 99 }, (_, i) => own("iteration_start_lag", i, 0.5)),
+        own("iteration_start_lag", 99, 20),
+      ],
+      { startLagP50Ms: 0.5, startLagP99Ms: 0.5 },
+    ],
+    [
+      "no start lag (closed-model executors): null",
+      [own("vus", 10, 1)],
+      { startLagP50Ms: null, startLagP99Ms: null },
+    ],
+  ])("collects the load engine's figures per window: %s", (_name, points, expected) => {
+    const agg = new WindowAggregator({ t0Ms: t0, windowMs: 1000, isSteady: () => true });
+    for (const p of points) agg.add(p);
+    const [first, ...rest] = agg.loadSeries();
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ startMs: 0, ...expected });
+  });
+
+  it("keeps the load engine's series in breakdown windows with run totals, over the span of the requests", () => {
+    const agg = new WindowAggregator({
+      t0Ms: t0,
+      windowMs: 1000,
+      breakdownWindowMs: 2000,
+      isSteady: () => true,
+    });
+    for (let s = 1; s <= 5; s++) {
+      agg.add(own("vus", s * 1000, s));
+      agg.add(own("vus_max", s * 1000, 10 + s));
+    }
+    agg.add(own("iteration_start_lag", 500, 0.2));
+    agg.add(own("iteration_start_lag", 4500, 9));
+    agg.add(own("dropped_iterations", 4600, 1));
+    agg.add(own("data_sent", -5, 10)); // before t0 (setup): in the totals only
+    agg.add(pt("http_req_failed", 7500, 0)); // the last request: the series reach its window
+    const series = agg.loadSeries();
+    expect(series.map((w) => [w.startMs, w.vusBusy, w.vusMax])).toEqual([
+      [0, 1, 11],
+      [2000, 3, 13],
+      [4000, 5, 15],
+      [6000, null, null],
+    ]);
+    expect(series.map((w) => w.dropped)).toEqual([0, 0, 1, 0]);
+    expect(series[0]?.startLagP99Ms).toBe(0.2);
+    expect(series[2]?.startLagP99Ms).toBe(9);
+    expect(agg.vusBusyPeak).toBe(5);
+    expect(agg.vusMaxPeak).toBe(15);
+    expect(agg.droppedIterations).toBe(1);
+    expect(agg.bytesSent).toBe(10);
+    expect(agg.startLag.totalCount).toBe(2);
+    // Engine samples are not requests: no step or province tallies appear for them.
+    expect([...agg.perStep.keys()]).toEqual(["browse"]);
   });
 });

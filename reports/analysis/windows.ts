@@ -1,4 +1,4 @@
-import { type Histogram, newHistogram, percentileMs, recordMs } from "./histogram.js";
+import { type Histogram, newHistogram, percentileMs, recordMs } from "../../engine/metrics/histogram.js";
 import type { K6Point } from "./k6-stream.js";
 
 /** Summary of one time window of the run (times in ms after t0). */
@@ -106,6 +106,118 @@ export class WindowSeries {
   }
 }
 
+/**
+ * One window of what the load engine did (ms after t0): VUs busy and allocated (peaks of the `vus` and
+ * `vus_max` gauges, sampled once a second; null when none fell in the window), dropped iterations, how late
+ * iterations started, checks, and bytes on the wire.
+ */
+export interface LoadWindow {
+  startMs: number;
+  vusBusy: number | null;
+  vusMax: number | null;
+  dropped: number;
+  startLagP50Ms: number | null;
+  startLagP99Ms: number | null;
+  checksPassed: number;
+  checksFailed: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+interface OpenLoadWindow {
+  vusBusy: number;
+  vusMax: number;
+  dropped: number;
+  /** Made on the first start-lag sample: closed-model executors have no start lag. */
+  lag: Histogram | null;
+  checksPassed: number;
+  checksFailed: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+const emptyLoadWindow = (startMs: number): LoadWindow => ({
+  startMs,
+  vusBusy: null,
+  vusMax: null,
+  dropped: 0,
+  startLagP50Ms: null,
+  startLagP99Ms: null,
+  checksPassed: 0,
+  checksFailed: 0,
+  bytesSent: 0,
+  bytesReceived: 0,
+});
+
+/** The load engine's series over fixed windows; like WindowSeries, only recent windows keep a histogram. */
+export class LoadSeries {
+  private readonly open = new Map<number, OpenLoadWindow>();
+  private readonly closed = new Map<number, LoadWindow>();
+  private newest = -1;
+
+  constructor(
+    readonly windowMs: number,
+    private readonly horizon: number,
+  ) {}
+
+  /** The open window of a time (ms after t0), or undefined for a time before t0 or in a closed window. */
+  at(tMs: number): OpenLoadWindow | undefined {
+    const index = Math.floor(tMs / this.windowMs);
+    if (index < 0 || this.closed.has(index)) return undefined;
+    let w = this.open.get(index);
+    if (!w) {
+      w = {
+        vusBusy: -1,
+        vusMax: -1,
+        dropped: 0,
+        lag: null,
+        checksPassed: 0,
+        checksFailed: 0,
+        bytesSent: 0,
+        bytesReceived: 0,
+      };
+      this.open.set(index, w);
+      if (index > this.newest) {
+        this.newest = index;
+        this.closeBefore(index - this.horizon);
+      }
+    }
+    return w;
+  }
+
+  private closeBefore(limit: number): void {
+    for (const [index, w] of this.open) {
+      if (index >= limit) continue;
+      this.closed.set(index, {
+        startMs: index * this.windowMs,
+        vusBusy: w.vusBusy < 0 ? null : w.vusBusy,
+        vusMax: w.vusMax < 0 ? null : w.vusMax,
+        dropped: w.dropped,
+        startLagP50Ms: w.lag ? percentileMs(w.lag, 50) : null,
+        startLagP99Ms: w.lag ? percentileMs(w.lag, 99) : null,
+        checksPassed: w.checksPassed,
+        checksFailed: w.checksFailed,
+        bytesSent: w.bytesSent,
+        bytesReceived: w.bytesReceived,
+      });
+      this.open.delete(index);
+    }
+  }
+
+  /** Closes every window; the series from window 0 to `lastIndex` (or the newest), gaps filled. */
+  finish(lastIndex?: number): LoadWindow[] {
+    this.closeBefore(Number.POSITIVE_INFINITY);
+    const end = lastIndex ?? this.newest;
+    const out: LoadWindow[] = [];
+    for (let i = 0; i <= end; i++) out.push(this.closed.get(i) ?? emptyLoadWindow(i * this.windowMs));
+    return out;
+  }
+
+  get newestIndex(): number {
+    return this.newest;
+  }
+}
+
 export interface WindowAggregatorOptions {
   t0Ms: number;
   windowMs: number;
@@ -115,7 +227,7 @@ export interface WindowAggregatorOptions {
   isSteady: (tMs: number) => boolean;
   /** Named time ranges (ms after t0) that get their own tallies: the baseline, each fault, its recovery. */
   intervals?: ReadonlyArray<{ id: string; fromMs: number; toMs: number }>;
-  /** How far behind the newest sample windows stay open (k6 output is only roughly time-ordered). */
+  /** How far behind the newest sample windows stay open (results need only be roughly time-ordered). */
   horizonMs?: number;
   /** Find the first successful dossier write (submit step) at or after this time (the primary's loss). */
   firstWriteAfterMs?: number;
@@ -132,7 +244,10 @@ export interface RetryTally {
   honoured: number;
 }
 
-/** Folds k6 points into per-window series (overall, per step, per province) and whole-run tallies. */
+/**
+ * Folds the results' points into per-window series (overall, per step, per province, and the load engine's
+ * own) and whole-run tallies.
+ */
 export class WindowAggregator {
   readonly series: WindowSeries;
   readonly stepSeries = new Map<string, WindowSeries>();
@@ -145,6 +260,17 @@ export class WindowAggregator {
   totalErrors = 0;
   droppedIterations = 0;
   iterations = 0;
+  /** The load engine over time, in breakdown windows. */
+  readonly load: LoadSeries;
+  /** How late the engine started scheduled iterations (`iteration_start_lag`), over the whole run. */
+  readonly startLag = newHistogram();
+  /** Peaks of the `vus` (busy) and `vus_max` (allocated) gauges; null when the engine sampled none. */
+  vusBusyPeak: number | null = null;
+  vusMaxPeak: number | null = null;
+  checksPassed = 0;
+  checksFailed = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = Number.NEGATIVE_INFINITY;
   readonly statuses = new Map<string, number>();
@@ -165,6 +291,7 @@ export class WindowAggregator {
     this.series = new WindowSeries(options.windowMs, Math.max(2, Math.ceil(horizonMs / options.windowMs)));
     this.breakdownMs = options.breakdownWindowMs ?? options.windowMs;
     this.breakdownHorizon = Math.max(2, Math.ceil(horizonMs / this.breakdownMs));
+    this.load = new LoadSeries(this.breakdownMs, this.breakdownHorizon);
     this.intervals = (options.intervals ?? []).map((i) => {
       const tally = newTally();
       this.perInterval.set(i.id, tally);
@@ -200,9 +327,60 @@ export class WindowAggregator {
   add(point: K6Point): void {
     const t = point.timeMs - this.options.t0Ms;
     switch (point.metric) {
-      case "dropped_iterations":
-        this.droppedIterations += point.value;
+      case "http_req_failed":
+      case "http_req_duration":
+        this.request(point, t);
         return;
+      case "checks": {
+        const w = this.load.at(t);
+        if (point.value > 0) {
+          this.checksPassed++;
+          if (w) w.checksPassed++;
+        } else {
+          this.checksFailed++;
+          if (w) w.checksFailed++;
+        }
+        return;
+      }
+      case "data_sent": {
+        this.bytesSent += point.value;
+        const w = this.load.at(t);
+        if (w) w.bytesSent += point.value;
+        return;
+      }
+      case "data_received": {
+        this.bytesReceived += point.value;
+        const w = this.load.at(t);
+        if (w) w.bytesReceived += point.value;
+        return;
+      }
+      case "iteration_start_lag": {
+        recordMs(this.startLag, point.value);
+        const w = this.load.at(t);
+        if (w) {
+          if (w.lag === null) w.lag = newHistogram();
+          recordMs(w.lag, point.value);
+        }
+        return;
+      }
+      case "vus": {
+        if (this.vusBusyPeak === null || point.value > this.vusBusyPeak) this.vusBusyPeak = point.value;
+        const w = this.load.at(t);
+        if (w && point.value > w.vusBusy) w.vusBusy = point.value;
+        return;
+      }
+      case "vus_max": {
+        if (this.vusMaxPeak === null || point.value > this.vusMaxPeak) this.vusMaxPeak = point.value;
+        const w = this.load.at(t);
+        if (w && point.value > w.vusMax) w.vusMax = point.value;
+        return;
+      }
+      case "dropped_iterations": {
+        this.droppedIterations += point.value;
+        const w = this.load.at(t);
+        if (w) w.dropped += point.value;
+        return;
+      }
       case "iterations":
         this.iterations += point.value;
         return;
@@ -220,8 +398,11 @@ export class WindowAggregator {
         return;
       }
       default:
-        break;
+        return;
     }
+  }
+
+  private request(point: K6Point, t: number): void {
     const [stepTally, stepSeries] = this.keyed(this.perStep, this.stepSeries, point.step ?? "other");
     const [provTally, provSeries] = this.keyed(this.perProvince, this.provinceSeries, point.province ?? "—");
     if (point.metric === "http_req_failed") {
@@ -280,6 +461,13 @@ export class WindowAggregator {
   /** Closes every window and returns the overall series in order, with empty windows filled in. */
   finish(): WindowStat[] {
     return this.series.finish();
+  }
+
+  /** The load engine's series in breakdown windows, at least over the span of the per-step series. */
+  loadSeries(): LoadWindow[] {
+    let last = this.load.newestIndex;
+    for (const s of this.stepSeries.values()) last = Math.max(last, s.newestIndex);
+    return this.load.finish(last);
   }
 
   /** Per-step or per-province series, each over the same span of breakdown windows. */

@@ -108,14 +108,14 @@ export interface PrimaryLoss {
   /** Applied start (ms after t0) of the fault that took the primary away, if the plan has one. */
   atMs: number | null;
   faultId: string | null;
-  /** First successful dossier write the load saw after that (from k6's results), if any. */
+  /** First successful dossier write the load saw after that (from the load's results), if any. */
   firstWriteAfterMs: number | null;
 }
 
 /**
  * Failover duration: from primary loss to the first successful dossier write after it, as the citizens saw it
- * (k6's results, so any portal can be judged). When the target's metrics show the standby's promotion, the
- * figure also says when that happened.
+ * (the load's results, so any portal can be judged). When the target's metrics show the standby's promotion,
+ * the figure also says when that happened.
  */
 const failoverFigure = (
   loss: PrimaryLoss,

@@ -20,8 +20,8 @@ const cpuTicks = (pid: number): number | null => {
 export type CpuFigure = { value: number } | { value: null; reason: string };
 
 /**
- * Samples one process's CPU time once a second: the load generator's share of all cores, so a run whose k6 was
- * starved or saturated can say so. Bounded by `stop()` and by `maxDurationMs`.
+ * Samples one process's CPU time once a second: the load generator's share of all cores, so a run whose load
+ * generator was starved or saturated can say so. Bounded by `stop()` and by `maxDurationMs`.
  */
 export class ProcessCpuSampler {
   private timer: NodeJS.Timeout | null = null;

@@ -1,5 +1,6 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
 import { parsePrometheusText } from "./prometheus.js";
 
 /**
@@ -20,6 +21,8 @@ export interface ScraperOptions {
   timeoutMs?: number;
   /** Hard stop, whatever happens: the loop is bounded in time and in count. */
   maxDurationMs: number;
+  /** Through the run's guarded dialler (loopback only by default). */
+  http?: GuardedHttp;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,6 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class MetricsScraper {
   private stopped = false;
   private loop: Promise<void> | null = null;
+  private readonly http = loopbackHttp();
   samples = 0;
   failures = 0;
 
@@ -53,7 +57,7 @@ export class MetricsScraper {
       const at = Date.now();
       let sample: MetricsSample;
       try {
-        const res = await fetch(this.o.url, { signal: AbortSignal.timeout(timeout) });
+        const res = await (this.o.http ?? this.http).get(this.o.url, timeout);
         const text = await res.text();
         sample = res.ok
           ? { at, ok: true, values: parsePrometheusText(text) }
@@ -72,13 +76,18 @@ export class MetricsScraper {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
+    await this.http.close();
   }
 }
 
 /** Whether a target has a metrics endpoint at all (one bounded probe before the run). */
-export const probeMetrics = async (url: string, timeoutMs = 1000): Promise<string | null> => {
+export const probeMetrics = async (
+  url: string,
+  timeoutMs = 1000,
+  http: GuardedHttp = loopbackHttp(),
+): Promise<string | null> => {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await http.get(url, timeoutMs);
     const text = await res.text();
     if (!res.ok) return `GET ${url}: HTTP ${res.status}`;
     return Object.keys(parsePrometheusText(text)).length > 0 ? null : `GET ${url}: no Prometheus samples`;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
 import { dossierCodePattern } from "../../mocks/contract/common.js";
 import type { DossierRecord } from "./records.js";
 import { finalStatuses, firstIllegalStep, type HistoryEntry } from "./transitions.js";
@@ -51,18 +52,25 @@ export interface ReconcileOptions {
   stuckAfterS?: number;
   /** Hard ceiling on the whole reconciliation (lookups stop and count as errors past it). */
   budgetMs?: number;
+  /** Lookups go through the run's guarded dialler (loopback only by default). */
+  http?: GuardedHttp;
   now?: () => number;
 }
 
 type Lookup = { kind: "ok"; body: unknown } | { kind: "missing" } | { kind: "error"; detail: string };
 
-const lookup = async (url: string, timeoutMs: number, deadline: number): Promise<Lookup> => {
+const lookup = async (
+  http: GuardedHttp,
+  url: string,
+  timeoutMs: number,
+  deadline: number,
+): Promise<Lookup> => {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (Date.now() > deadline) return { kind: "error", detail: "reconciliation time budget spent" };
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (res.status === 200) return { kind: "ok", body: (await res.json()) as unknown };
-      await res.body?.cancel();
+      const res = await http.get(url, timeoutMs);
+      if (res.status === 200) return { kind: "ok", body: await res.json() };
+      await res.discard();
       if (res.status === 404) return { kind: "missing" };
       if (attempt === 2) return { kind: "error", detail: `HTTP ${res.status}` };
     } catch (e) {
@@ -168,9 +176,15 @@ export const reconcile = async (
   let withHistory = 0;
   const stuckCandidates: string[] = [];
   const base = options.baseUrl.replace(/\/$/, "");
+  const http = options.http ?? loopbackHttp();
   await throttled(acked, options.concurrency ?? 16, options.maxPerS ?? 500, async (r) => {
     const code = r.code as string;
-    const byCode = await lookup(`${base}/api/v1/dossiers/${encodeURIComponent(code)}`, timeoutMs, deadline);
+    const byCode = await lookup(
+      http,
+      `${base}/api/v1/dossiers/${encodeURIComponent(code)}`,
+      timeoutMs,
+      deadline,
+    );
     if (byCode.kind === "ok") {
       summary.found++;
       const d = asDossier(byCode.body);
@@ -196,6 +210,7 @@ export const reconcile = async (
       example(summary.examples.lost, code);
     } else summary.lookupErrors++;
     const byKey = await lookup(
+      http,
       `${base}/api/v1/dossiers?idempotencyKey=${encodeURIComponent(r.key)}`,
       timeoutMs,
       deadline,
@@ -237,5 +252,6 @@ export const reconcile = async (
     summary.notes.push(
       `${summary.lookupErrors} lookups failed after retries; those dossiers are neither found nor lost`,
     );
+  if (!options.http) await http.close();
   return summary;
 };

@@ -15,7 +15,7 @@ export const DossierRecord = z.object({
 });
 export type DossierRecord = z.infer<typeof DossierRecord>;
 
-/** Reads the dossier records k6 wrote through `--console-output --log-format json`. */
+/** Reads the dossier records the VUs logged to the run's console file (JSON log lines, records in `msg`). */
 export const readDossierRecords = async (consoleLog: string): Promise<DossierRecord[]> => {
   if (!existsSync(consoleLog)) return [];
   const out: DossierRecord[] = [];

@@ -3,10 +3,11 @@ import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } f
 import { basename } from "node:path";
 import { z } from "zod";
 import { ChaosEvent } from "../../chaos/events.js";
+import { newHistogram, percentileMs, recordMs } from "../../engine/metrics/histogram.js";
+import { inputError } from "../../kernel/errors.js";
+import { type RunFiles, runFiles } from "../../kernel/run-files.js";
+import { parseJsonFile } from "../../kernel/validate.js";
 import { Analysis, Criteria } from "../../scripts/config/run-config.js";
-import { inputError } from "../../scripts/lib/errors.js";
-import { parseJsonFile } from "../../scripts/lib/validate.js";
-import { newHistogram, percentileMs, recordMs } from "../analysis/histogram.js";
 import { scanK6Results } from "../analysis/k6-stream.js";
 import { WindowAggregator } from "../analysis/windows.js";
 import { readMetricsSamples, targetFigures } from "../metrics/figures.js";
@@ -18,9 +19,8 @@ import { renderHtml } from "../writers/html.js";
 import type { Lang } from "../writers/i18n.js";
 import { renderJunit } from "../writers/junit.js";
 import { renderMarkdown } from "../writers/markdown.js";
-import { type RunFiles, runFiles } from "./files.js";
 import { RunMeta } from "./meta.js";
-import { compactSeries, type SeriesFile } from "./series-file.js";
+import { compactLoad, compactSeries, type SeriesFile } from "./series-file.js";
 
 /** The parts of plan.json the analysis reads (any fault kind: only timing and place matter here). */
 export const PlanFile = z.object({
@@ -85,7 +85,7 @@ export const checkRunDir = (runDir: string): RunFiles => {
   const required: Array<[string, string]> = [
     [files.meta, "written when the load ends; this run did not get that far, or this is not a run directory"],
     [files.plan, "the run's plan"],
-    [files.results, "k6's results (k6-results.json.gz or k6-results.json)"],
+    [files.results, "the load engine's results"],
     [files.events, "the chaos clock's applied-fault events"],
     [files.reconciliation, "the dossier reconciliation, saved after the load"],
   ];
@@ -192,7 +192,19 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
     targetFigures: figures,
     plannedIterations: meta.plannedIterations,
     plannedPeakRequestsPerS: meta.plannedPeakRequestsPerS,
-    k6ExitCode: meta.k6ExitCode,
+    engineStatus: meta.engine.status,
+    engine: {
+      reason: meta.engine.reason,
+      workers: meta.engine.workers,
+      workerStartOffsetsMs: meta.engine.workerStartOffsetsMs,
+      iterations: {
+        started: meta.engine.iterations.started,
+        completed: meta.engine.iterations.completed,
+        interrupted: meta.engine.iterations.interrupted,
+        dropped: meta.engine.iterations.dropped,
+        errors: meta.engine.iterations.errors,
+      },
+    },
     generatorCpu: meta.generatorCpu.mean,
     criteria,
     slo: plan.slo ?? null,
@@ -203,11 +215,12 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   });
 
   const series: SeriesFile = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     windowMs,
     breakdownWindowMs,
     steps: aggregator.breakdown("step").map((b) => ({ key: b.key, points: compactSeries(b.series) })),
     provinces: aggregator.breakdown("province").map((b) => ({ key: b.key, points: compactSeries(b.series) })),
+    load: compactLoad(aggregator.loadSeries()),
     queue: figures.queueSeries.map((q) => [q.tMs, q.depth]),
   };
   writeReports(files, verdict, series, options.lang);
@@ -220,13 +233,5 @@ export const writeReports = (files: RunFiles, verdict: Verdict, series: SeriesFi
   writeFileSync(files.series, `${JSON.stringify(series)}\n`);
   writeFileSync(files.reportMd, renderMarkdown(verdict, lang));
   writeFileSync(files.junit, renderJunit(verdict));
-  writeFileSync(
-    files.reportHtml,
-    renderHtml({
-      verdict,
-      series,
-      lang,
-      dashboardHref: existsSync(files.dashboard) ? basename(files.dashboard) : null,
-    }),
-  );
+  writeFileSync(files.reportHtml, renderHtml({ verdict, series, lang }));
 };

@@ -1,19 +1,34 @@
+import type { EngineStatus } from "../../engine/config.js";
 import type { K6Point } from "../analysis/k6-stream.js";
 import { WindowAggregator } from "../analysis/windows.js";
 import { targetFigures } from "../metrics/figures.js";
 import type { DossierSummary } from "../reconcile/reconcile.js";
+import { compactLoad, compactSeries, type SeriesFile } from "../run-dir/series-file.js";
 import { buildVerdict } from "../verdict/build.js";
-import type { Verdict } from "../verdict/schema.js";
+import type { EngineReport, Verdict } from "../verdict/schema.js";
 
 const t0 = Date.parse("2026-07-01T01:00:00Z");
 
 /**
  * A verdict built by the real code from synthetic samples: 60 s at 50 requests/s, an outage from 20 to 25 s
- * (errors), slower answers for `slowMs` after it, and the given dossier summary.
+ * (errors, failed checks), slower answers for `slowMs` after it, and the given dossier summary. The engine's
+ * own samples as it writes them: `vus` / `vus_max` once a second (busy 4–7, 12 allocated, busy 10 during the
+ * outage), a start lag of 0.2–0.8 ms per iteration (12 ms at 30 s), a check and 300 / 2,000 bytes per
+ * iteration, and `dropped` dropped iterations at 22 s.
  */
-export const sampleVerdict = (
-  o: { slowMs?: number; dossiers?: Partial<DossierSummary>; latencyMs?: number } = {},
-): Verdict => {
+export interface SampleOptions {
+  slowMs?: number;
+  dossiers?: Partial<DossierSummary>;
+  latencyMs?: number;
+  dropped?: number;
+  engineStatus?: EngineStatus;
+  engine?: Partial<EngineReport>;
+}
+
+export const sampleVerdict = (o: SampleOptions = {}): Verdict => sampleRun(o).verdict;
+
+/** The sample verdict and the series.json the analysis writes beside it. */
+export const sampleRun = (o: SampleOptions = {}): { verdict: Verdict; series: SeriesFile } => {
   const faults = [
     { id: "citizen-outage", kind: "outage", link: "citizen-gateway", startS: 20, durationS: 5 },
   ];
@@ -43,6 +58,24 @@ export const sampleVerdict = (
     agg.add({ ...p, metric: "http_req_failed", value: down ? 1 : 0 });
     agg.add({ ...p, metric: "http_req_duration", value: down ? 0 : slow ? 400 : base + (i % 7) });
     agg.add({ ...p, metric: "iterations", value: 1 });
+    const own = {
+      ...p,
+      step: undefined,
+      province: undefined,
+      status: undefined,
+      expectedResponse: undefined,
+    };
+    agg.add({ ...own, metric: "iteration_start_lag", value: t === 30_000 ? 12 : 0.2 + (i % 7) / 10 });
+    agg.add({ ...own, metric: "checks", value: down ? 0 : 1 });
+    if (t === 22_000)
+      for (let d = 0; d < (o.dropped ?? 0); d++) agg.add({ ...own, metric: "dropped_iterations", value: 1 });
+    agg.add({ ...own, metric: "data_sent", value: 300 });
+    agg.add({ ...own, metric: "data_received", value: 2000 });
+    if (t % 1000 === 500) {
+      const busy = down ? 10 : 4 + (Math.floor(t / 1000) % 4);
+      agg.add({ ...own, metric: "vus", value: busy });
+      agg.add({ ...own, metric: "vus_max", value: 12 });
+    }
   }
   const windows = agg.finish();
   const dossiers: DossierSummary = {
@@ -58,7 +91,7 @@ export const sampleVerdict = (
     notes: [],
     ...o.dossiers,
   };
-  return buildVerdict({
+  const verdict = buildVerdict({
     runId: "20260701-010000-abcdef",
     target: "mock (healthy)",
     profile: "july1-peak",
@@ -99,7 +132,14 @@ export const sampleVerdict = (
     ),
     plannedIterations: 3000,
     plannedPeakRequestsPerS: 50,
-    k6ExitCode: 0,
+    engineStatus: o.engineStatus ?? "completed",
+    engine: {
+      reason: [],
+      workers: 2,
+      workerStartOffsetsMs: [0.4, 1.3],
+      iterations: { started: 3000, completed: 3000, interrupted: 0, dropped: o.dropped ?? 0, errors: 0 },
+      ...o.engine,
+    },
     generatorCpu: { value: 0.1 },
     criteria: {
       steadyErrorRateMax: 0.01,
@@ -117,7 +157,7 @@ export const sampleVerdict = (
     analysis: { windowMs: 1000, recoverWindows: 5, errorRateTolerancePp: 1, p95Factor: 1.5, p95SlackMs: 25 },
     assumptions: ["A user's request every 10–20 s while active."],
     fingerprint: {
-      tools: { k6: "v2.3.0", toxiproxy: "2.12.0" },
+      tools: { engine: "0.2.0", toxiproxy: "2.12.0" },
       configHash: "a".repeat(64),
       profileHash: "b".repeat(64),
       faultPlanHash: "c".repeat(64),
@@ -127,4 +167,14 @@ export const sampleVerdict = (
       node: "v20",
     },
   });
+  const series: SeriesFile = {
+    schemaVersion: 2,
+    windowMs: 1000,
+    breakdownWindowMs: agg.breakdownWindowMs,
+    steps: agg.breakdown("step").map((b) => ({ key: b.key, points: compactSeries(b.series) })),
+    provinces: agg.breakdown("province").map((b) => ({ key: b.key, points: compactSeries(b.series) })),
+    load: compactLoad(agg.loadSeries()),
+    queue: [],
+  };
+  return { verdict, series };
 };

@@ -1,10 +1,17 @@
 import type { ChaosEvent } from "../../chaos/events.js";
-import { percentileMs } from "../analysis/histogram.js";
+import type { EngineStatus } from "../../engine/config.js";
+import { percentileMs } from "../../engine/metrics/histogram.js";
 import type { WindowAggregator, WindowStat } from "../analysis/windows.js";
 import type { TargetFigures } from "../metrics/figures.js";
 import type { DossierSummary } from "../reconcile/reconcile.js";
 import { faultTiming, type Tolerance, toleranceFrom } from "./resilience.js";
-import type { Criterion, FaultResult, Verdict } from "./schema.js";
+import {
+  type Criterion,
+  type EngineReport,
+  type FaultResult,
+  type Verdict,
+  verdictSchemaVersion,
+} from "./schema.js";
 
 export interface CriteriaSettings {
   steadyErrorRateMax: number;
@@ -57,7 +64,9 @@ export interface VerdictInput {
   targetFigures: TargetFigures;
   plannedIterations: number;
   plannedPeakRequestsPerS: number;
-  k6ExitCode: number | null;
+  engineStatus: EngineStatus;
+  /** The engine's own account of the run (run.json), shown beside what its results say. */
+  engine: EngineReport;
   generatorCpu: { value: number } | { value: null; reason: string };
   criteria: CriteriaSettings;
   slo: SloSettings | null;
@@ -345,11 +354,11 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       ">=",
     );
   judge(
-    "k6-safety-abort",
-    "Run not aborted by the safety error-rate limit",
-    input.k6ExitCode === 99 ? 1 : 0,
+    "safety-abort",
+    "Run kept within the safety limits (fatal error rate and p99)",
+    input.engineStatus === "aborted-by-threshold" || input.engineStatus === "thresholds-failed" ? 1 : 0,
     0,
-    "aborts",
+    "breaches",
   );
 
   const inconclusiveReasons: string[] = [];
@@ -359,8 +368,8 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       `the load generator dropped ${agg.droppedIterations} of ${Math.round(input.plannedIterations)} planned iterations (${(droppedShare * 100).toFixed(2)} %): the plan was not held`,
     );
   if (agg.totalRequests === 0) inconclusiveReasons.push("no request was made");
-  if (input.k6ExitCode !== null && ![0, 99].includes(input.k6ExitCode))
-    inconclusiveReasons.push(`k6 exited with code ${input.k6ExitCode}`);
+  if (!["completed", "thresholds-failed", "aborted-by-threshold"].includes(input.engineStatus))
+    inconclusiveReasons.push(`the load engine ended ${input.engineStatus}, not as planned`);
   if (tol === null && faults.length > 0)
     inconclusiveReasons.push("no steady-state baseline before the first fault");
   if (input.generatorCpu.value !== null && input.generatorCpu.value >= 0.95)
@@ -395,7 +404,7 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
   };
 
   return {
-    schemaVersion: 1,
+    schemaVersion: verdictSchemaVersion,
     runId: input.runId,
     target: input.target,
     profile: input.profile,
@@ -469,7 +478,16 @@ export const buildVerdict = (input: VerdictInput): Verdict => {
       plannedPeakRequestsPerS: input.plannedPeakRequestsPerS,
       achievedRequests: agg.totalRequests,
       droppedIterations: agg.droppedIterations,
-      k6ExitCode: input.k6ExitCode,
+      engineStatus: input.engineStatus,
+      engine: input.engine,
+      vusBusyPeak: agg.vusBusyPeak,
+      vusMaxPeak: agg.vusMaxPeak,
+      startLagP50Ms: percentileMs(agg.startLag, 50),
+      startLagP99Ms: percentileMs(agg.startLag, 99),
+      startLagMaxMs: percentileMs(agg.startLag, 100),
+      checks: { passes: agg.checksPassed, fails: agg.checksFailed },
+      bytesSent: agg.bytesSent,
+      bytesReceived: agg.bytesReceived,
       generatorCpu: input.generatorCpu,
     },
     series: input.windows.map((w) => ({

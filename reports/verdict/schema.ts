@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { engineStatuses } from "../../engine/config.js";
 import { DossierSummary } from "../reconcile/reconcile.js";
 
-export const verdictSchemaVersion = 1;
+export const verdictSchemaVersion = 2;
 
 /** A figure the target cannot expose is null with a reason, never invented. */
 export const Unavailable = z.object({ value: z.null(), reason: z.string() });
@@ -42,6 +43,24 @@ export const FaultResult = z.object({
   errors: z.array(z.string()),
 });
 export type FaultResult = z.infer<typeof FaultResult>;
+
+/** How the load engine ran, from its own account in run.json (`engine`). */
+export const EngineReport = z.object({
+  /** Why the engine ended other than completed (empty when it completed). */
+  reason: z.array(z.string()),
+  workers: z.number().int(),
+  /** Each worker thread's start behind t0 (ms); null for a worker that never started. */
+  workerStartOffsetsMs: z.array(z.number().nullable()),
+  iterations: z.object({
+    started: z.number().int(),
+    completed: z.number().int(),
+    interrupted: z.number().int(),
+    dropped: z.number().int(),
+    /** Iterations that ended in an exception of the script. */
+    errors: z.number().int(),
+  }),
+});
+export type EngineReport = z.infer<typeof EngineReport>;
 
 export const Verdict = z.object({
   schemaVersion: z.literal(verdictSchemaVersion),
@@ -147,7 +166,20 @@ export const Verdict = z.object({
     plannedPeakRequestsPerS: z.number(),
     achievedRequests: z.number().int(),
     droppedIterations: z.number(),
-    k6ExitCode: z.number().nullable(),
+    /** How the load engine ended (completed, thresholds-failed, aborted-by-threshold, …): judged, not its exit code. */
+    engineStatus: z.enum(engineStatuses),
+    engine: EngineReport,
+    /** Peaks of the engine's `vus` (busy) and `vus_max` (allocated) gauges; null when none was sampled. */
+    vusBusyPeak: z.number().nullable(),
+    vusMaxPeak: z.number().nullable(),
+    /** How late the engine started scheduled iterations (`iteration_start_lag`); null without arrival rates. */
+    startLagP50Ms: z.number().nullable(),
+    startLagP99Ms: z.number().nullable(),
+    startLagMaxMs: z.number().nullable(),
+    /** The scripts' `check()` outcomes, reported, not judged. */
+    checks: z.object({ passes: z.number().int(), fails: z.number().int() }),
+    bytesSent: z.number(),
+    bytesReceived: z.number(),
     generatorCpu: maybe(z.number()),
   }),
   series: z.array(
@@ -164,7 +196,7 @@ export const Verdict = z.object({
   fingerprint: z.object({
     tools: z.record(z.string(), z.string()),
     configHash: z.string(),
-    /** SHA-256 of the run's saved data files (k6 results, chaos events, console records, metrics, reconciliation). */
+    /** SHA-256 of the run's saved data files (engine results, chaos events, console records, metrics, reconciliation). */
     dataHashes: z.record(z.string(), z.string()).optional(),
     profileHash: z.string(),
     faultPlanHash: z.string(),

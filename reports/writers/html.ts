@@ -1,14 +1,13 @@
 import type { SeriesFile } from "../run-dir/series-file.js";
 import type { Verdict } from "../verdict/schema.js";
-import { criterionTitle, formatValue, type Lang, labelsFor } from "./i18n.js";
-import { type ChartBand, escapeXml as esc, renderChart } from "./svg-chart.js";
+import { engineRows } from "./engine-block.js";
+import { criterionTitle, formatValue, type Labels, type Lang, labelsFor } from "./i18n.js";
+import { type ChartBand, type ChartSeries, escapeXml as esc, renderChart } from "./svg-chart.js";
 
 export interface HtmlInput {
   verdict: Verdict;
   series: SeriesFile | null;
   lang: Lang;
-  /** Relative link to the k6 web dashboard export beside the report, if there is one. */
-  dashboardHref: string | null;
 }
 
 const stepColors = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"];
@@ -33,8 +32,48 @@ const ms = (v: number | null | undefined): string =>
 const pct = (v: number | null | undefined, lang: Lang): string =>
   v === null || v === undefined ? "—" : formatValue(v, "ratio", lang);
 
+/**
+ * The load engine over time, from series.json's load windows: VUs busy and allocated, iteration start lag,
+ * dropped iterations, checks and bytes. A chart with nothing to draw is left out (dropped iterations get a
+ * sentence instead of a flat line).
+ */
+const loadCharts = (series: SeriesFile, L: Labels, xMaxMs: number, bands: ChartBand[]): string[] => {
+  const w = series.load;
+  const perS = 1000 / series.breakdownWindowMs;
+  const title = (t: string) => `${t} (${series.breakdownWindowMs} ms)`;
+  const chart = (id: string, t: string, yUnit: string, lines: ChartSeries[]): string | null =>
+    lines.some((s) => s.points.some(([, y]) => y !== null))
+      ? renderChart({ id, title: title(t), xLabel: L.seconds, yUnit, xMaxMs, bands, series: lines })
+      : null;
+  const dropped = w.reduce((a, p) => a + p[3], 0);
+  const out = [
+    chart("chart-vus", L.vusChart, "VUs", [
+      { name: L.allocated, color: "#7f7f7f", points: w.map((p) => [p[0], p[2]] as const), dashed: true },
+      { name: L.busy, color: "#1f77b4", points: w.map((p) => [p[0], p[1]] as const) },
+    ]),
+    chart("chart-start-lag", L.startLagChart, "ms", [
+      { name: "p50", color: "#2ca02c", points: w.map((p) => [p[0], p[4]] as const) },
+      { name: "p99", color: "#9467bd", points: w.map((p) => [p[0], p[5]] as const), dashed: true },
+    ]),
+    dropped > 0
+      ? chart("chart-dropped", L.droppedChart, "/s", [
+          { name: L.droppedPerS, color: "#ef6c00", points: w.map((p) => [p[0], p[3] * perS] as const) },
+        ])
+      : `<p class="note" id="no-dropped">${esc(L.noDropped)}</p>`,
+    chart("chart-checks", L.checksChart, "/s", [
+      { name: L.passed, color: "#2e7d32", points: w.map((p) => [p[0], p[6] * perS] as const) },
+      { name: L.failed, color: "#c62828", points: w.map((p) => [p[0], p[7] * perS] as const) },
+    ]),
+    chart("chart-data", L.dataChart, "kB/s", [
+      { name: L.sent, color: "#17becf", points: w.map((p) => [p[0], (p[8] * perS) / 1000] as const) },
+      { name: L.received, color: "#8c564b", points: w.map((p) => [p[0], (p[9] * perS) / 1000] as const) },
+    ]),
+  ];
+  return out.filter((x): x is string => x !== null);
+};
+
 /** A self-contained HTML report: inline CSS and SVG only, no script, nothing fetched (its CSP forbids it). */
-export const renderHtml = ({ verdict: v, series, lang, dashboardHref }: HtmlInput): string => {
+export const renderHtml = ({ verdict: v, series, lang }: HtmlInput): string => {
   const L = labelsFor(lang);
   const out: string[] = [];
   const windowMs = v.tolerance.windowMs;
@@ -262,7 +301,7 @@ export const renderHtml = ({ verdict: v, series, lang, dashboardHref }: HtmlInpu
     );
   }
 
-  // Load, steps, provinces.
+  // Load, and the engine that made it.
   const l = v.load;
   out.push(
     `<h2>${esc(L.load)}</h2><p>${esc(L.loadLine(l.plannedIterations, l.plannedPeakRequestsPerS, l.achievedIterations, l.achievedRequests, l.droppedIterations))}</p>`,
@@ -274,6 +313,12 @@ export const renderHtml = ({ verdict: v, series, lang, dashboardHref }: HtmlInpu
   out.push(
     `<p>${esc(L.steady)}: p50 ${ms(v.steady.p50Ms)}, p95 ${ms(v.steady.p95Ms)}, p99 ${ms(v.steady.p99Ms)}, ${esc(pct(v.steady.errorRate, lang))}.</p>`,
   );
+  out.push(`<h3>${esc(L.engine)}</h3><table id="engine"><tbody>`);
+  for (const [key, label, value] of engineRows(v, lang))
+    out.push(`<tr data-engine="${key}"><td>${esc(label)}</td><td>${esc(value)}</td></tr>`);
+  out.push("</tbody></table>");
+  for (const r of l.engine.reason) out.push(`<p class="note">${esc(r)}</p>`);
+  if (series) out.push(...loadCharts(series, L, xMax, bands));
   out.push(
     `<h2>${esc(L.steps)}</h2><table id="steps"><thead><tr><th>${esc(L.step)}</th><th>${esc(L.requests)}</th><th>%</th><th>p50</th><th>p95</th><th>p99</th></tr></thead><tbody>`,
   );
@@ -315,13 +360,12 @@ export const renderHtml = ({ verdict: v, series, lang, dashboardHref }: HtmlInpu
     ["config", f.configHash],
     ["profile", f.profileHash],
     ["fault plan", f.faultPlanHash],
-    ["k6 bundle", f.scenarioBundleHash],
+    ["scenario bundle", f.scenarioBundleHash],
     ...Object.entries(f.dataHashes ?? {}),
   ];
   for (const [k, h] of hashes)
     out.push(`<tr><td>${esc(L.hashes)} ${esc(k)}</td><td><code>${esc(h)}</code></td></tr>`);
   out.push("</tbody></table>");
-  if (dashboardHref) out.push(`<p><a href="${esc(dashboardHref)}">${esc(L.dashboard)}</a></p>`);
   out.push("</main></body></html>\n");
   return out.join("\n");
 };

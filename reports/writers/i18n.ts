@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EngineStatus } from "../../engine/config.js";
 
 /** Report languages: English by default, Vietnamese for the officials who read them. */
 export const Lang = z.enum(["en", "vi"]);
@@ -77,6 +78,51 @@ const en = {
   loadLine: (planned: number, peak: number, achieved: number, requests: number, dropped: number) =>
     `Planned ${planned} iterations (peak ${peak} requests/s); achieved ${achieved} iterations, ${requests} requests; dropped ${dropped}.`,
   generatorCpu: "Load generator CPU (mean share of all cores)",
+  engine: "Load engine",
+  engineStatus: "status",
+  engineStatuses: {
+    completed: "completed",
+    "thresholds-failed": "completed; thresholds failed",
+    "aborted-by-threshold": "aborted by a threshold",
+    "aborted-by-script": "aborted by the script",
+    error: "ended in an error",
+    interrupted: "interrupted",
+  } satisfies Record<EngineStatus, string>,
+  workers: "worker threads",
+  workerOffsets: "worker start behind t0",
+  worker: "worker",
+  notStarted: "did not start",
+  iterations: "iterations",
+  iterationsLine: (
+    started: number,
+    completed: number,
+    interrupted: number,
+    dropped: number,
+    errors: number,
+  ) =>
+    `${started} started, ${completed} completed, ${interrupted} interrupted, ${dropped} dropped, ${errors} ended in a script error`,
+  vusPeak: "VUs (peak)",
+  vusLine: (busy: string, allocated: string) => `${busy} busy, ${allocated} allocated`,
+  startLag: "iteration start lag (behind schedule)",
+  max: "max",
+  checks: "checks",
+  checksLine: (passes: number, fails: number, share: string) =>
+    `${passes} passed, ${fails} failed (${share} passed)`,
+  data: "data",
+  dataLine: (sent: string, received: string) => `${sent} sent, ${received} received`,
+  vusChart: "VUs busy and allocated",
+  startLagChart: "Iteration start lag behind schedule (ms)",
+  droppedChart: "Dropped iterations per second",
+  checksChart: "Checks per second",
+  dataChart: "Data sent and received (kB/s)",
+  busy: "busy",
+  allocated: "allocated",
+  passed: "passed",
+  failed: "failed",
+  sent: "sent",
+  received: "received",
+  droppedPerS: "dropped/s",
+  noDropped: "No iteration was dropped.",
   steady: "Steady state",
   steps: "Per step",
   step: "step",
@@ -92,7 +138,6 @@ const en = {
   seed: "Seed",
   git: "git",
   hashes: "SHA-256",
-  dashboard: "k6 web dashboard export",
   lang: "Language",
   none: "—",
 };
@@ -172,6 +217,44 @@ const vi: Labels = {
   loadLine: (planned, peak, achieved, requests, dropped) =>
     `Kế hoạch ${planned} lượt (đỉnh ${peak} yêu cầu/giây); thực hiện ${achieved} lượt, ${requests} yêu cầu; bỏ lỡ ${dropped}.`,
   generatorCpu: "CPU của máy tạo tải (tỷ lệ trung bình trên mọi nhân)",
+  engine: "Bộ tạo tải",
+  engineStatus: "trạng thái",
+  engineStatuses: {
+    completed: "hoàn thành",
+    "thresholds-failed": "hoàn thành; có ngưỡng không đạt",
+    "aborted-by-threshold": "bị dừng bởi một ngưỡng",
+    "aborted-by-script": "bị dừng bởi kịch bản",
+    error: "kết thúc do lỗi",
+    interrupted: "bị ngắt",
+  },
+  workers: "số luồng xử lý (worker)",
+  workerOffsets: "độ trễ khởi động của worker so với t0",
+  worker: "worker",
+  notStarted: "không khởi động",
+  iterations: "lượt",
+  iterationsLine: (started, completed, interrupted, dropped, errors) =>
+    `${started} bắt đầu, ${completed} hoàn thành, ${interrupted} bị ngắt, ${dropped} bỏ lỡ, ${errors} kết thúc do lỗi kịch bản`,
+  vusPeak: "VU (cao nhất)",
+  vusLine: (busy, allocated) => `${busy} đang bận, ${allocated} đã cấp phát`,
+  startLag: "độ trễ bắt đầu lượt (so với lịch)",
+  max: "tối đa",
+  checks: "kiểm tra (check)",
+  checksLine: (passes, fails, share) => `${passes} đạt, ${fails} không đạt (${share} đạt)`,
+  data: "dữ liệu",
+  dataLine: (sent, received) => `gửi ${sent}, nhận ${received}`,
+  vusChart: "VU đang bận và đã cấp phát",
+  startLagChart: "Độ trễ bắt đầu lượt so với lịch (ms)",
+  droppedChart: "Lượt bị bỏ lỡ mỗi giây",
+  checksChart: "Kiểm tra mỗi giây",
+  dataChart: "Dữ liệu gửi và nhận (kB/giây)",
+  busy: "đang bận",
+  allocated: "đã cấp phát",
+  passed: "đạt",
+  failed: "không đạt",
+  sent: "gửi",
+  received: "nhận",
+  droppedPerS: "bỏ lỡ/giây",
+  noDropped: "Không có lượt nào bị bỏ lỡ.",
   steady: "Trạng thái ổn định",
   steps: "Theo bước",
   step: "bước",
@@ -187,7 +270,6 @@ const vi: Labels = {
   seed: "Hạt giống ngẫu nhiên",
   git: "git",
   hashes: "SHA-256",
-  dashboard: "Bảng điều khiển web của k6 (xuất tệp)",
   lang: "Ngôn ngữ",
   none: "—",
 };
@@ -212,7 +294,7 @@ export const criterionTitle = (id: string, englishTitle: string, lang: Lang): st
       "Chuyển đổi dự phòng: từ khi mất máy chủ chính đến lần ghi thành công đầu tiên trên máy dự phòng",
     "sync-drain": "Hàng chờ đồng bộ quốc gia được giải phóng sau đỉnh",
     "retry-after-sent": "Yêu cầu bị từ chối (429/503) có kèm Retry-After",
-    "k6-safety-abort": "Lần chạy không bị dừng bởi giới hạn an toàn",
+    "safety-abort": "Lần chạy nằm trong giới hạn an toàn (tỷ lệ lỗi và p99 tới hạn)",
   };
   const f = fixed[id];
   if (f) return f;
@@ -233,6 +315,20 @@ export const formatValue = (v: number | null, unit: string, lang: Lang): string 
     n.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: digits });
   if (unit === "ratio") return `${num(v * 100, 2)} %`;
   if (unit === "ms") return `${num(v, 1)} ms`;
-  const viUnits: Record<string, string> = { dossiers: "hồ sơ", lookups: "lượt tra cứu", aborts: "lần dừng" };
+  if (unit === "bytes") {
+    const steps: Array<[number, string]> = [
+      [1e9, "GB"],
+      [1e6, "MB"],
+      [1e3, "kB"],
+    ];
+    for (const [size, name] of steps) if (Math.abs(v) >= size) return `${num(v / size, 1)} ${name}`;
+    return `${num(v, 0)} B`;
+  }
+  const viUnits: Record<string, string> = {
+    dossiers: "hồ sơ",
+    lookups: "lượt tra cứu",
+    aborts: "lần dừng",
+    breaches: "lần vượt",
+  };
   return `${num(v, 2)} ${lang === "vi" ? (viUnits[unit] ?? unit) : unit}`;
 };

@@ -1,4 +1,5 @@
 import type { Verdict } from "../verdict/schema.js";
+import { engineRows } from "./engine-block.js";
 import { criterionTitle, formatValue, type Lang, labelsFor } from "./i18n.js";
 
 const ms = (v: number | null | undefined): string =>
@@ -115,6 +116,11 @@ export const renderMarkdown = (v: Verdict, lang: Lang = "en"): string => {
       `| ${s.step} | ${s.requests} | ${pct(s.errorRate)} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} | ${ms(s.p99Ms)} |`,
     );
   lines.push("");
+  lines.push(`### ${L.engine}`);
+  lines.push("");
+  for (const [, label, value] of engineRows(v, lang)) lines.push(`- ${label}: ${value}`);
+  for (const r of l.engine.reason) lines.push(`- ${r}`);
+  lines.push("");
   if (v.assumptions.length > 0) {
     lines.push(`## ${L.assumptions}`);
     lines.push("");
@@ -131,7 +137,7 @@ export const renderMarkdown = (v: Verdict, lang: Lang = "en"): string => {
   );
   lines.push(`- ${L.seed} ${f.seed}; ${L.git} ${f.gitRevision ?? "unknown"}`);
   lines.push(
-    `- ${L.hashes}: config ${f.configHash.slice(0, 16)}, profile ${f.profileHash.slice(0, 16)}, fault plan ${f.faultPlanHash.slice(0, 16)}, k6 bundle ${f.scenarioBundleHash.slice(0, 16)}${Object.entries(
+    `- ${L.hashes}: config ${f.configHash.slice(0, 16)}, profile ${f.profileHash.slice(0, 16)}, fault plan ${f.faultPlanHash.slice(0, 16)}, scenario bundle ${f.scenarioBundleHash.slice(0, 16)}${Object.entries(
       f.dataHashes ?? {},
     )
       .map(([k, h]) => `, ${k} ${h.slice(0, 16)}`)
