@@ -3,13 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allocatePorts } from "../scripts/lib/ports.js";
-import {
-  isSameProcess,
-  processStartTime,
-  stopRecorded,
-  type TrackedProcess,
-} from "../scripts/lib/processes.js";
+import { allocatePorts } from "../kernel/ports.js";
+import { isSameProcess, processStartTime, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
 import { cleanLeftovers, findLeftovers, type RunState } from "../scripts/run/run-state.js";
 import { median, startEchoServer, timeGet } from "../scripts/testing/servers.js";
 import { requireTool } from "../scripts/testing/tools.js";

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../scripts/lib/paths.js";
-import { formatIssues, parseJsonFile } from "../scripts/lib/validate.js";
+import { projectRoot } from "../kernel/paths.js";
+import { formatIssues, parseJsonFile } from "../kernel/validate.js";
 import { FaultPlan } from "./plan.js";
 
 const plan = (faults: unknown[]) => ({ schemaVersion: 1, name: "p", faults });

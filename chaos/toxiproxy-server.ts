@@ -1,5 +1,5 @@
-import type { TrackedProcess } from "../scripts/lib/processes.js";
-import { spawnTracked } from "../scripts/lib/processes.js";
+import type { TrackedProcess } from "../kernel/processes.js";
+import { spawnTracked } from "../kernel/processes.js";
 
 export interface StartedToxiproxy {
   adminUrl: string;

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../scripts/lib/paths.js";
+import { projectRoot } from "../kernel/paths.js";
 import { renderOpenApi } from "./contract/openapi.js";
 
 /** `npm run openapi`: regenerates the checked-in OpenAPI document from the zod schemas. */

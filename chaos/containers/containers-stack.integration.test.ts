@@ -8,7 +8,7 @@ import {
   processStartTime,
   stopRecorded,
   type TrackedProcess,
-} from "../../scripts/lib/processes.js";
+} from "../../kernel/processes.js";
 import {
   type ContainerRecord,
   cleanLeftovers,

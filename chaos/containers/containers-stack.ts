@@ -3,8 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
-import { allocatePorts } from "../../scripts/lib/ports.js";
-import type { TrackedProcess } from "../../scripts/lib/processes.js";
+import { allocatePorts } from "../../kernel/ports.js";
+import type { TrackedProcess } from "../../kernel/processes.js";
 import type { ContainerRecord } from "../../scripts/run/run-state.js";
 import { type LinkName, linkNames, proxyName } from "../topology.js";
 import { ToxiproxyClient } from "../toxiproxy-client.js";

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnTracked, stopRecorded, type TrackedProcess } from "../../scripts/lib/processes.js";
+import { spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
 
 /**
  * podman's Docker-compatible API, started for one run on a socket of its own and stopped with it. No Docker

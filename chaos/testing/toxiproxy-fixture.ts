@@ -1,5 +1,5 @@
-import { allocatePorts } from "../../scripts/lib/ports.js";
-import { stopRecorded } from "../../scripts/lib/processes.js";
+import { allocatePorts } from "../../kernel/ports.js";
+import { stopRecorded } from "../../kernel/processes.js";
 import { requireTool } from "../../scripts/testing/tools.js";
 import { ToxiproxyClient, type ToxiproxyClientOptions } from "../toxiproxy-client.js";
 import { startToxiproxy } from "../toxiproxy-server.js";

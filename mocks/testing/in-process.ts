@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { allocatePorts } from "../../scripts/lib/ports.js";
+import { allocatePorts } from "../../kernel/ports.js";
 import { buildPart, type PartConfig, type PartName } from "../parts.js";
 
 /**
