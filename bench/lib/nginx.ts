@@ -18,7 +18,8 @@ export interface Nginx extends AsyncDisposable {
 
 const defaultPage = "/var/www/html/index.nginx-debian.html";
 
-export const startNginx = async (cpu = 0): Promise<Nginx> => {
+/** `cpu`: the core nginx is pinned to, or null to let the scheduler place it. */
+export const startNginx = async (cpu: number | null = 0): Promise<Nginx> => {
   const binary = existsSync(nginxPath) ? nginxPath : "nginx";
   const dir = mkdtempSync(join(tmpdir(), "bench-nginx-"));
   // nginx's worker drops root to its own user, which must be able to read the page.
@@ -53,14 +54,9 @@ http {
 }
 `,
   );
-  const spawned = spawnTracked(
-    "nginx",
-    "taskset",
-    ["-c", String(cpu), binary, "-p", dir, "-c", join(dir, "nginx.conf")],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const args = [binary, "-p", dir, "-c", join(dir, "nginx.conf")];
+  const [command, ...rest] = cpu === null ? args : ["taskset", "-c", String(cpu), ...args];
+  const spawned = spawnTracked("nginx", command as string, rest, { stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + 10_000;
   for (;;) {

@@ -1,7 +1,7 @@
 import { builtinByName, builtinMetrics, httpTrendOrder, type MetricDef } from "../metrics/builtin.js";
 import { Histogram } from "../metrics/histogram.js";
 import { CounterSink, newSink, type Sink } from "../metrics/sinks.js";
-import { aggregate, compare, matchesTags } from "../metrics/thresholds.js";
+import { aggregate, compare } from "../metrics/thresholds.js";
 import type { ResolvedThreshold } from "../options/resolve.js";
 
 /**
@@ -27,6 +27,8 @@ export interface Submetric {
   name: string;
   suffix: string;
   filters: Array<[string, string]>;
+  /** Each filter as it appears in a tag set's JSON: after `{`, or after `,`. */
+  needles: Array<[string, string]>;
   sink: Sink;
 }
 
@@ -85,7 +87,11 @@ export class Aggregator {
     const addSub = (filters: Array<[string, string]>) => {
       const suffix = filters.map(([k, v]) => `${k}:${v}`).join(",");
       if (subs.some((s) => s.suffix === suffix)) return;
-      subs.push({ name: `${def.name}{${suffix}}`, suffix, filters, sink: newSink(def.type) });
+      const needles = filters.map(([k, v]): [string, string] => {
+        const pair = `${JSON.stringify(k)}:${JSON.stringify(v)}`;
+        return [`{${pair}`, `,${pair}`];
+      });
+      subs.push({ name: `${def.name}{${suffix}}`, suffix, filters, needles, sink: newSink(def.type) });
     };
     if (def.name === builtinMetrics.httpReqDuration.name) addSub([["expected_response", "true"]]);
     for (const t of thresholds) if (t.key.tags.length > 0) addSub(t.key.tags);
@@ -100,8 +106,12 @@ export class Aggregator {
     if (m.subs.length > 0) {
       let hit = tags.subs.get(m.def.name);
       if (!hit) {
-        const parsed = parsedTags(tags);
-        hit = m.subs.filter((s) => matchesTags(s.filters, parsed)).map((s) => s.sink);
+        // Tag sets are mostly new (a URL with a dossier code in it is new every time): match the filters in
+        // the JSON text, where a tag is `"name":"value"` after `{` or `,`, rather than parsing it.
+        const json = tags.json;
+        hit = m.subs
+          .filter((s) => s.needles.every((n) => json.includes(n[0]) || json.includes(n[1])))
+          .map((s) => s.sink);
         tags.subs.set(m.def.name, hit);
       }
       for (const s of hit) s.add(value);

@@ -63,6 +63,59 @@ export interface Exchange {
 /** One per worker thread: every VU's request timeouts. */
 const deadlines = new Deadlines(100);
 
+/**
+ * Kept connections with no request, oldest first (an intrusive list: no allocation per request). One timer per
+ * worker closes the sockets idle longer than their VU's idle timeout; the client stays, and the VU's next
+ * request opens a new socket through it. undici's own per-socket idle timers, each closing with an error
+ * object, cost more than the sweep.
+ */
+class IdleConns {
+  private head: Conn | null = null;
+  private tail: Conn | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  add(c: Conn, now: number): void {
+    c.idleSince = now;
+    c.idlePrev = this.tail;
+    c.idleNext = null;
+    if (this.tail) this.tail.idleNext = c;
+    else this.head = c;
+    this.tail = c;
+    c.idleListed = true;
+    if (!this.timer) {
+      this.timer = setInterval(this.sweep, 250);
+      this.timer.unref();
+    }
+  }
+
+  remove(c: Conn): void {
+    if (!c.idleListed) return;
+    if (c.idlePrev) c.idlePrev.idleNext = c.idleNext;
+    else this.head = c.idleNext;
+    if (c.idleNext) c.idleNext.idlePrev = c.idlePrev;
+    else this.tail = c.idlePrev;
+    c.idlePrev = null;
+    c.idleNext = null;
+    c.idleListed = false;
+  }
+
+  private readonly sweep = (): void => {
+    const now = performance.now();
+    // The list is in idle-since order and every connection of a worker has the same idle timeout: stop at
+    // the first one still young enough.
+    for (let c = this.head; c !== null && now - c.idleSince >= c.idleTimeoutMs; c = this.head) {
+      this.remove(c);
+      c.socket?.destroy();
+    }
+    if (this.head === null && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  };
+}
+
+const idleConns = new IdleConns();
+
 const idempotent = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /**
@@ -94,6 +147,14 @@ class Conn {
   timeoutMs = 60_000;
   /** The request on this connection now. */
   flight: Flight | null = null;
+  /** The peer's address and port, as dialled (reading them back is a system call per socket). */
+  remoteAddress = "";
+  remotePort = 0;
+  idleSince = 0;
+  idlePrev: Conn | null = null;
+  idleNext: Conn | null = null;
+  idleListed = false;
+  readonly idleTimeoutMs: number;
 
   constructor(
     origin: string,
@@ -101,7 +162,9 @@ class Conn {
     settings: HttpSettings,
     private readonly onGone: (c: Conn) => void,
   ) {
-    const idle = Math.max(1, settings.idleTimeoutMs);
+    this.idleTimeoutMs = Math.max(1, settings.idleTimeoutMs);
+    // undici's idle timer is left far out: the worker's sweep closes idle sockets (and the server may).
+    const idle = this.idleTimeoutMs + 60_000;
     this.client = new Client(origin, {
       pipelining: 1,
       keepAliveTimeout: idle,
@@ -110,7 +173,7 @@ class Conn {
       headersTimeout: 0,
       bodyTimeout: 0,
       connect: (opts, cb) => {
-        const timings: ConnectTimings = { startMs: 0, connectedMs: 0, tlsMs: 0 };
+        const timings: ConnectTimings = { startMs: 0, connectedMs: 0, tlsMs: 0, address: "" };
         this.connectTimings = timings;
         const https = opts.protocol === "https:";
         settings.dialer
@@ -124,23 +187,23 @@ class Conn {
           .then(
             (socket) => {
               this.socket = socket;
+              this.remoteAddress = timings.address;
+              this.remotePort = Number(opts.port) || (https ? 443 : 80);
               cb(null, socket);
             },
             (e: Error) => cb(e, null),
           );
       },
     });
-    // A kept connection whose socket was closed (idle, or by the server) is let go: the next request makes a
-    // new one, so an idle VU holds no client at all.
-    if (kept)
-      this.client.on("disconnect", () => {
-        if (!this.busy) this.close();
-      });
+    // A kept connection whose socket was closed (idle, or by the server) keeps its client: the next request
+    // opens a new socket through it. Making a client per socket churned the old generation when VUs think
+    // longer than the idle timeout (every request a new socket).
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    idleConns.remove(this);
     this.onGone(this);
     this.client.destroy(closedByEngine).catch(() => {});
   }
@@ -249,8 +312,8 @@ class Flight implements Deadline {
     t.receiving = ns(t.receiving);
     t.duration = ns(t.duration);
     const socket = conn.socket;
-    const address = socket?.remoteAddress ?? "";
-    const port = socket?.remotePort ?? 0;
+    const address = conn.remoteAddress;
+    const port = conn.remotePort;
     const error = err
       ? classifyError(err, {
           address: `${address || x.url.hostname}:${port || x.url.port || (x.url.protocol === "https:" ? 443 : 80)}`,
@@ -258,6 +321,7 @@ class Flight implements Deadline {
         })
       : null;
     if (err || !conn.kept || this.owner.settings.noConnectionReuse) conn.close();
+    else if (conn.socket && !conn.socket.destroyed) idleConns.add(conn, end);
     // A kept connection the server closed while idle fails the next request before any answer; like Go's
     // transport, an idempotent request is sent once more on a new connection.
     if (
@@ -327,6 +391,7 @@ export class VuConnections {
   /** Sends one request; its exchange's `done` runs once, with the answer or the failure. */
   send(x: Exchange, mayRetry = true): void {
     const conn = this.pick(x.url.origin);
+    idleConns.remove(conn);
     const reused = conn.socket !== null && !conn.socket.destroyed;
     conn.busy = true;
     conn.connectTimings = null;

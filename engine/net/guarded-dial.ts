@@ -42,6 +42,8 @@ export interface ConnectTimings {
   startMs: number;
   connectedMs: number;
   tlsMs: number;
+  /** The address that was checked and dialled (read back from the socket would cost a system call). */
+  address: string;
 }
 
 export interface ConnectRequest {
@@ -56,7 +58,24 @@ export interface ConnectRequest {
 const defaultResolve: Resolve = async (name) =>
   (await lookup(name, { all: true, order: "ipv4first" })).map((a) => a.address);
 
-const defaultDial: Dial = ({ address, port }) => netConnect({ host: address, port, noDelay: true });
+/**
+ * Connections to an IPv4 loopback target leave from one of 64 source addresses of 127.0.0.0/8 in turn (as k6's
+ * `localIPs` would): one address has about 28,000 ports, and at thousands of new connections a second the
+ * closed ones waiting in TIME_WAIT filled them, so the kernel spent longer finding a free port than making the
+ * connection.
+ */
+const loopbackSources = Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`);
+let nextSource = 0;
+
+const defaultDial: Dial = ({ address, port }) =>
+  netConnect({
+    host: address,
+    port,
+    noDelay: true,
+    ...(address.startsWith("127.")
+      ? { localAddress: loopbackSources[nextSource++ % loopbackSources.length] }
+      : {}),
+  });
 
 const errnoError = (code: string, message: string): NodeJS.ErrnoException =>
   Object.assign(new Error(message), { code });
@@ -115,7 +134,10 @@ export class GuardedDialer {
   /** Opens a TCP (and, for https, TLS) connection to an allowed host. */
   async connect(r: ConnectRequest): Promise<Socket | TLSSocket> {
     const address = await this.address(r.hostname);
-    if (r.timings) r.timings.startMs = performance.now();
+    if (r.timings) {
+      r.timings.startMs = performance.now();
+      r.timings.address = address;
+    }
     if (this.recordAttempts) this.attempts.push({ host: r.hostname, address, port: r.port });
     const socket = this.dialer({ address, port: r.port });
     const deadline = setTimeout(

@@ -3,6 +3,13 @@ import type { ToWorker, WorkerInit } from "./protocol.js";
 import { WorkerEngine } from "./worker-engine.js";
 
 /** The worker thread's entry: one WorkerEngine talking to the coordinator over the parent port. */
+/**
+ * Errors made by the engine's own code and its libraries carry no stack in a worker: undici makes one for
+ * every socket its idle timer closes, and capturing stacks measured at a tenth of a worker's time when VUs
+ * think longer than the idle timeout. The script's errors keep theirs: its realm has its own Error.
+ */
+Error.stackTraceLimit = 0;
+
 const port = parentPort;
 if (!port) throw new Error("the engine worker must run in a worker thread");
 const engine = new WorkerEngine(workerData as WorkerInit, (m, transfer) =>

@@ -70,6 +70,11 @@ export interface MachineLimits {
   openFiles: OpenFiles | null;
   /** The kernel's ephemeral port range for outgoing connections; null when it cannot be read. */
   localPorts: { min: number; max: number } | null;
+  /**
+   * Linux's connection tracking table, which keeps every connection (loopback included) for a while after it
+   * closes; when it is full, new connections' packets are dropped. Null when tracking is not active.
+   */
+  conntrack?: { max: number; count: number; timeWaitS: number } | null;
 }
 
 const limitValue = (v: string): number | null => (v === "unlimited" ? null : Number(v));
@@ -98,10 +103,22 @@ const readOr = <T>(file: string, parse: (text: string) => T | null): T | null =>
  * Reads the limits from /proc. Node raises its soft open-file limit to the hard one when it starts, so the
  * soft limit read here is the one the engine process will have.
  */
-export const readMachineLimits = (): MachineLimits => ({
-  openFiles: readOr("/proc/self/limits", parseOpenFiles),
-  localPorts: readOr("/proc/sys/net/ipv4/ip_local_port_range", parsePortRange),
-});
+export const readMachineLimits = (): MachineLimits => {
+  const num = (t: string) => (/^\s*\d+\s*$/.test(t) ? Number(t) : null);
+  const max = readOr("/proc/sys/net/netfilter/nf_conntrack_max", num);
+  return {
+    openFiles: readOr("/proc/self/limits", parseOpenFiles),
+    localPorts: readOr("/proc/sys/net/ipv4/ip_local_port_range", parsePortRange),
+    conntrack:
+      max === null
+        ? null
+        : {
+            max,
+            count: readOr("/proc/sys/net/netfilter/nf_conntrack_count", num) ?? 0,
+            timeWaitS: readOr("/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait", num) ?? 120,
+          },
+  };
+};
 
 /** Descriptors the engine holds besides its sockets: stdio, IPC, output files, each worker thread's loop. */
 export const reservedFiles = (workers: number): number => 64 + 8 * workers;
@@ -162,5 +179,9 @@ export const describeLimits = (limits: MachineLimits): string => {
   const files = f ? `open files ${n(f.soft)} (hard ${n(f.hard)})` : "open files unknown";
   const p = limits.localPorts;
   const ports = p ? `local ports ${p.min}-${p.max} (${p.max - p.min + 1})` : "local port range unknown";
-  return `${files}, ${ports}`;
+  const c = limits.conntrack;
+  const tracking = c
+    ? `, connection tracking ${c.max} entries (${c.count} in use; a closed connection stays ${c.timeWaitS} s: at most about ${Math.floor(c.max / c.timeWaitS)} new connections a second sustained)`
+    : "";
+  return `${files}, ${ports}${tracking}`;
 };

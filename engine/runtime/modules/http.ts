@@ -115,13 +115,14 @@ class RequestTagCache {
   private epoch = -1;
   private size = 0;
 
-  find(emitterEpoch: number, url: string, probe: Omit<TagEntry, "id">): number | undefined {
+  /** `key` is the URL and the request's own tags: the list under it then holds a few entries at most. */
+  find(emitterEpoch: number, key: string, probe: Omit<TagEntry, "id">): number | undefined {
     if (emitterEpoch !== this.epoch) {
       this.byUrl.clear();
       this.size = 0;
       this.epoch = emitterEpoch;
     }
-    const list = this.byUrl.get(url);
+    const list = this.byUrl.get(key);
     if (!list) return undefined;
     for (const e of list)
       if (
@@ -142,14 +143,14 @@ class RequestTagCache {
     return undefined;
   }
 
-  add(url: string, entry: TagEntry): void {
+  add(key: string, entry: TagEntry): void {
     if (this.size > 20_000) {
       this.byUrl.clear();
       this.size = 0;
     }
-    const list = this.byUrl.get(url);
+    const list = this.byUrl.get(key);
     if (list) list.push(entry);
-    else this.byUrl.set(url, [entry]);
+    else this.byUrl.set(key, [entry]);
     this.size++;
   }
 }
@@ -184,7 +185,8 @@ export const createHttpModule = (env: RuntimeEnv) => {
       tls: wire.tlsVersion,
       userKey,
     };
-    const cached = tagCache.find(emitter.epoch, url, probe);
+    const cacheKey = userKey === "" ? url : `${url}\u0000${userKey}`;
+    const cached = tagCache.find(emitter.epoch, cacheKey, probe);
     if (cached !== undefined) return cached;
     const tags = baseTags(env, ctx);
     tags.method = method;
@@ -198,7 +200,7 @@ export const createHttpModule = (env: RuntimeEnv) => {
     if (wire.tlsVersion !== "") tags.tls_version = wire.tlsVersion;
     if (userTags) Object.assign(tags, userTags);
     const id = emitter.tagId(tagsJson(tags));
-    tagCache.add(url, { ...probe, id });
+    tagCache.add(cacheKey, { ...probe, id });
     return id;
   };
 
