@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { projectRoot } from "../kernel/paths.js";
 import { runFiles } from "../kernel/run-files.js";
 import type { RunMeta } from "../reports/run-dir/meta.js";
+import { type GeneratedRun, generateResults } from "../reports/testing/results-generator.js";
 import { Verdict } from "../reports/verdict/schema.js";
 import { Analysis, Criteria } from "../scripts/config/run-config.js";
 import type { Benchmark, BenchResult } from "./lib/result.js";
-import { type GeneratedRun, generateResults } from "./results-generator.js";
 
 const targetBytes = 1_000_000_000;
 const goalSeconds = 30;

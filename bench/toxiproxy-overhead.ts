@@ -1,6 +1,6 @@
 import { Agent, request } from "node:http";
 import { startToxiproxyFixture } from "../chaos/testing/toxiproxy-fixture.js";
-import { startEchoServer } from "../scripts/testing/servers.js";
+import { startEchoServer } from "../kernel/testing/servers.js";
 import type { Benchmark, BenchResult } from "./lib/result.js";
 
 /** One GET on `agent`, timed from send to the last byte, in ms. */

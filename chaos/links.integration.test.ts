@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allocatePorts } from "../kernel/ports.js";
 import { isSameProcess, processStartTime, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
-import { cleanLeftovers, findLeftovers, type RunState } from "../scripts/run/run-state.js";
-import { median, startEchoServer, timeGet } from "../scripts/testing/servers.js";
-import { requireTool } from "../scripts/testing/tools.js";
+import { findLeftovers, type RunState } from "../kernel/run-state.js";
+import { median, startEchoServer, timeGet } from "../kernel/testing/servers.js";
+import { requireTool } from "../kernel/testing/tools.js";
+import { cleanLeftovers } from "./leftovers.js";
 import { ToxiproxyClient } from "./toxiproxy-client.js";
 import { startToxiproxy } from "./toxiproxy-server.js";
 

@@ -1,4 +1,4 @@
-import { createRng, hashSeed, type Rng } from "../scenarios/lib/rng.js";
+import { createRng, hashSeed, type Rng } from "../kernel/pure/rng.js";
 import type { FaultKindName } from "./faults/index.js";
 import { FaultPlan } from "./plan.js";
 import { type LinkName, linkNames } from "./topology.js";

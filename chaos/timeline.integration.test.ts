@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../scripts/testing/servers.js";
+import { startEchoServer } from "../kernel/testing/servers.js";
 import type { ChaosEvent } from "./events.js";
 import { FaultPlan } from "./plan.js";
 import { median, rawGet, timedGet, within } from "./testing/raw-http.js";

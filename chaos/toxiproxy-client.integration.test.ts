@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../scripts/testing/servers.js";
+import { startEchoServer } from "../kernel/testing/servers.js";
 import { median, rawGet, timedGet, within } from "./testing/raw-http.js";
 import { startToxiproxyFixture, type ToxiproxyFixture } from "./testing/toxiproxy-fixture.js";
 

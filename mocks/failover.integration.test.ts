@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { scrapeMetric, startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
 import { runOpenLoad } from "./testing/load.js";
-import { scrapeMetric, startTestStack, type TestStack } from "./testing/stack.js";
 
 /**
  * Failover of the dossier service under load: the gateway → primary link is disabled mid-load (toxiproxy

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { scrapeMetric, startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
 import { percentile, runOpenLoad } from "./testing/load.js";
-import { scrapeMetric, startTestStack, type TestStack } from "./testing/stack.js";
 
 /**
  * Queueing under overload. The dossier service is given 4 workers × 20 ms per lookup (200 lookups/s) and the

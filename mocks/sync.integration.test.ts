@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scrapeMetric, startTestStack, type TestStack } from "./testing/stack.js";
+import { scrapeMetric, startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

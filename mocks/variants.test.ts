@@ -110,7 +110,7 @@ describe("variants", () => {
         settleMs: 1,
       });
       cleanups.push(() => platform.close());
-      const { maXacThuc } = await import("./contract/payment.js");
+      const { maXacThuc } = await import("../contract/payment.js");
       const init = { MaThamChieu: "000.00.03.H05-250701-0001", SoTien: 1000, NoiDung: "Le phi" };
       const started = await platform.inject({
         method: "POST",

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { renderOpenApi } from "../contract/openapi.js";
 import { projectRoot } from "../kernel/paths.js";
-import { renderOpenApi } from "./contract/openapi.js";
 
 /** `npm run openapi`: regenerates the checked-in OpenAPI document from the zod schemas. */
 export const openApiFile = (): string => join(projectRoot(), "mocks", "openapi.json");

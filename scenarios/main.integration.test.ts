@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dossierCodePattern } from "../contract/common.js";
 import { runScript } from "../engine/testing/engine-run.js";
-import { dossierCodePattern } from "../mocks/contract/common.js";
 import type { K6Plan } from "./lib/plan.js";
 import {
   checks,

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { engineVersion } from "../../engine/version.js";
-import { findTool } from "../../scripts/tools/find-tools.js";
+import { findTool } from "../../kernel/tools.js";
 import { nginxPath } from "../../scripts/tools/setup-extras.js";
 
 /** What a benchmark ran on: committed beside every result so figures can be compared honestly. */

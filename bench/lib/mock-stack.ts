@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { type Stack, startStack } from "../../chaos/stack.js";
 import { outDir } from "../../kernel/paths.js";
 import { stopRecorded } from "../../kernel/processes.js";
+import { RunStateRecorder } from "../../kernel/run-state.js";
+import { findTool } from "../../kernel/tools.js";
 import { newRunId } from "../../scripts/run/orchestrate.js";
-import { RunStateRecorder } from "../../scripts/run/run-state.js";
-import { type Stack, startStack } from "../../scripts/run/stack.js";
-import { findTool } from "../../scripts/tools/find-tools.js";
 
 export interface BenchStack {
   stack: Stack;

@@ -9,15 +9,11 @@ import {
   stopRecorded,
   type TrackedProcess,
 } from "../../kernel/processes.js";
-import {
-  type ContainerRecord,
-  cleanLeftovers,
-  findLeftovers,
-  type RunState,
-} from "../../scripts/run/run-state.js";
-import { requireTool } from "../../scripts/testing/tools.js";
+import { type ContainerRecord, findLeftovers, type RunState } from "../../kernel/run-state.js";
+import { requireTool } from "../../kernel/testing/tools.js";
 import { latencyFault } from "../faults/latency.js";
 import { outageFault } from "../faults/outage.js";
+import { cleanLeftovers } from "../leftovers.js";
 import { applyFault } from "../testing/apply-fault.js";
 import { median, rawGet, timedGet, within } from "../testing/raw-http.js";
 import { linkNames } from "../topology.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import { allocatePorts } from "../../kernel/ports.js";
 import type { TrackedProcess } from "../../kernel/processes.js";
-import type { ContainerRecord } from "../../scripts/run/run-state.js";
+import type { ContainerRecord } from "../../kernel/run-state.js";
 import { type LinkName, linkNames, proxyName } from "../topology.js";
 import { ToxiproxyClient } from "../toxiproxy-client.js";
 import { pingSocket, startPodmanService } from "./podman-service.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../../scripts/testing/servers.js";
+import { startEchoServer } from "../../kernel/testing/servers.js";
 import { applyFault } from "../testing/apply-fault.js";
 import { rawGet, within } from "../testing/raw-http.js";
 import {

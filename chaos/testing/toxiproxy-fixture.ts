@@ -1,6 +1,6 @@
 import { allocatePorts } from "../../kernel/ports.js";
 import { stopRecorded } from "../../kernel/processes.js";
-import { requireTool } from "../../scripts/testing/tools.js";
+import { requireTool } from "../../kernel/testing/tools.js";
 import { ToxiproxyClient, type ToxiproxyClientOptions } from "../toxiproxy-client.js";
 import { startToxiproxy } from "../toxiproxy-server.js";
 

@@ -1,5 +1,5 @@
-import { createRng } from "../../scenarios/lib/rng.js";
-import type { Procedure } from "../contract/procedure.js";
+import type { Procedure } from "../../contract/procedure.js";
+import { createRng } from "../../kernel/pure/rng.js";
 
 const words = [
   "Cấp",

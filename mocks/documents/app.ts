@@ -5,7 +5,7 @@ import {
   type DocumentRecord,
   ForwardDocumentRequest,
   SignDocumentRequest,
-} from "../contract/platforms.js";
+} from "../../contract/platforms.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";

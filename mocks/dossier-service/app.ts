@@ -7,8 +7,8 @@ import {
   SubmitDossierRequest,
   SubmitHeaders,
   TransitionRequest,
-} from "../contract/dossier.js";
-import { nationalErrorCodes } from "../contract/sync.js";
+} from "../../contract/dossier.js";
+import { nationalErrorCodes } from "../../contract/sync.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";

@@ -1,6 +1,6 @@
-import type { Dossier } from "../contract/dossier.js";
-import type { SyncStatus } from "../contract/sync.js";
-import { nationalErrorCodes } from "../contract/sync.js";
+import type { Dossier } from "../../contract/dossier.js";
+import type { SyncStatus } from "../../contract/sync.js";
+import { nationalErrorCodes } from "../../contract/sync.js";
 import type { Upstream } from "../lib/upstream.js";
 import type { StoreOp } from "./store.js";
 

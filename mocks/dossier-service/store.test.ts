@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLegalTransition, legalTransitions } from "../contract/dossier.js";
+import { isLegalTransition, legalTransitions } from "../../contract/dossier.js";
 import { DossierStore, maxDailyPerAgency, portalDate } from "./store.js";
 
 const at = new Date("2025-07-01T03:00:00Z");

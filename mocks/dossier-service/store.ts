@@ -1,5 +1,5 @@
-import type { Dossier, SubmitDossierRequest } from "../contract/dossier.js";
-import { isLegalTransition } from "../contract/dossier.js";
+import type { Dossier, SubmitDossierRequest } from "../../contract/dossier.js";
+import { isLegalTransition } from "../../contract/dossier.js";
 
 /** yyMMdd of an instant on the portal's clock, Asia/Ho_Chi_Minh (UTC+7, no DST). */
 export const portalDate = (at: Date): string => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { renderOpenApi } from "../contract/openapi.js";
-import { type OperationId, type OperationSpec, operations, routePath } from "../contract/operations.js";
-import { maXacThuc, type Payment } from "../contract/payment.js";
-import type { Procedure } from "../contract/procedure.js";
+import { renderOpenApi } from "../../contract/openapi.js";
+import { type OperationId, type OperationSpec, operations, routePath } from "../../contract/operations.js";
+import { maXacThuc, type Payment } from "../../contract/payment.js";
+import type { Procedure } from "../../contract/procedure.js";
 import { generateCatalogue } from "../data/synthetic.js";
 import { Admission, type AdmissionOptions } from "../lib/admission.js";
 import { sendError } from "../lib/errors.js";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from "jose";
-import { isSyntheticCitizenId } from "../contract/common.js";
-import { AuthorizeRequest, IntrospectRequest, TokenRequest } from "../contract/identity.js";
+import { isSyntheticCitizenId } from "../../contract/common.js";
+import { AuthorizeRequest, IntrospectRequest, TokenRequest } from "../../contract/identity.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";

@@ -1,6 +1,6 @@
 import type { FastifyReply } from "fastify";
-import type { ErrorBody } from "../contract/common.js";
-import { type ErrorCode, errorCatalogue } from "../contract/errors.js";
+import type { ErrorBody } from "../../contract/common.js";
+import { type ErrorCode, errorCatalogue } from "../../contract/errors.js";
 
 export { type ErrorCode, errorCatalogue };
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { createRng } from "../../scenarios/lib/rng.js";
-import { MeetingMemberRequest, MeetingParams } from "../contract/platforms.js";
+import { MeetingMemberRequest, MeetingParams } from "../../contract/platforms.js";
+import { createRng } from "../../kernel/pure/rng.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400 } from "../lib/part-app.js";
 

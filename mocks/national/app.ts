@@ -6,7 +6,7 @@ import {
   LoginRequest,
   nationalErrorCodes,
   TraCuuHoSoQuery,
-} from "../contract/sync.js";
+} from "../../contract/sync.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ConfirmPaymentRequest, maXacThuc, PaymentInitRequest } from "../contract/payment.js";
+import { ConfirmPaymentRequest, maXacThuc, PaymentInitRequest } from "../../contract/payment.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { createRng, hashSeed } from "../../scenarios/lib/rng.js";
-import { isSyntheticCitizenId } from "../contract/common.js";
-import { type Citizen, CitizenParams } from "../contract/population.js";
+import { isSyntheticCitizenId } from "../../contract/common.js";
+import { type Citizen, CitizenParams } from "../../contract/population.js";
+import { createRng, hashSeed } from "../../kernel/pure/rng.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";

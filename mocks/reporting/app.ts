@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { createRng } from "../../scenarios/lib/rng.js";
-import { ReportQuery } from "../contract/platforms.js";
+import { ReportQuery } from "../../contract/platforms.js";
+import { createRng } from "../../kernel/pure/rng.js";
 import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { createPartApp, parseOr400, registerPoolMetrics } from "../lib/part-app.js";
 

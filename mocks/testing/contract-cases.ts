@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { expect } from "vitest";
-import { type OperationId, type OperationSpec, operations } from "../contract/operations.js";
-import { maXacThuc } from "../contract/payment.js";
+import { type OperationId, type OperationSpec, operations } from "../../contract/operations.js";
+import { maXacThuc } from "../../contract/payment.js";
 
 /**
  * One walk through every operation of the portal contract, against any running implementation. Each

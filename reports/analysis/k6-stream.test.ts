@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateResults } from "../../bench/results-generator.js";
+import { generateResults } from "../testing/results-generator.js";
 import {
   type K6Point,
   parseK6Line,

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { dossierCodePattern } from "../../contract/common.js";
 import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
-import { dossierCodePattern } from "../../mocks/contract/common.js";
 import type { DossierRecord } from "./records.js";
 import { finalStatuses, firstIllegalStep, type HistoryEntry } from "./transitions.js";
 

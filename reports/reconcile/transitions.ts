@@ -1,4 +1,4 @@
-import { legalTransitions } from "../../mocks/contract/dossier.js";
+import { legalTransitions } from "../../contract/dossier.js";
 
 /**
  * Legal moves between dossier statuses (TrangThaiHoSo, DOMAIN.md): the graph published with the portal

@@ -7,12 +7,12 @@ import { newHistogram, percentileMs, recordMs } from "../../engine/metrics/histo
 import { inputError } from "../../kernel/errors.js";
 import { type RunFiles, runFiles } from "../../kernel/run-files.js";
 import { parseJsonFile } from "../../kernel/validate.js";
-import { Analysis, Criteria } from "../../scripts/config/run-config.js";
 import { scanK6Results } from "../analysis/k6-stream.js";
 import { WindowAggregator } from "../analysis/windows.js";
 import { readMetricsSamples, targetFigures } from "../metrics/figures.js";
 import { Reconciliation } from "../reconcile/reconcile.js";
 import { readDossierRecords } from "../reconcile/records.js";
+import { Analysis, Criteria } from "../settings.js";
 import { buildVerdict, primaryLossKinds, primaryLossLinks } from "../verdict/build.js";
 import type { Verdict } from "../verdict/schema.js";
 import { renderHtml } from "../writers/html.js";

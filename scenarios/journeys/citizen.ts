@@ -1,6 +1,12 @@
 import { check } from "k6";
 import exec from "k6/execution";
-import { communeAgency, communesPerProvince, provinceAgency, provinceLabel } from "../lib/agencies.js";
+import {
+  communeAgency,
+  communesPerProvince,
+  provinceAgency,
+  provinceLabel,
+} from "../../kernel/pure/agencies.js";
+import type { Rng } from "../../kernel/pure/rng.js";
 import { bearer, type CitizenSession, ensureSession, signIn } from "../lib/identity.js";
 import {
   dossierAckMs,
@@ -13,7 +19,6 @@ import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from "../lib/portal-client.js";
 import { recordDossier } from "../lib/records.js";
 import { withRetries } from "../lib/retry.js";
-import type { Rng } from "../lib/rng.js";
 import { hex64, perVu, pickProvince, submissionKey, syntheticCitizenId, vuRng } from "../lib/vu.js";
 
 interface ProcedureRef {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLegalTransition } from "../../mocks/contract/dossier.js";
+import { isLegalTransition } from "../../contract/dossier.js";
 import type { JourneySettings, K6Plan } from "../lib/plan.js";
 import { checks, explain, type JourneyResult, runJourney, samples } from "../testing/journey-run.js";
 import { testPlan } from "../testing/plan.js";

@@ -1,10 +1,10 @@
 import { check } from "k6";
 import exec from "k6/execution";
+import type { Rng } from "../../kernel/pure/rng.js";
 import { dossiersProcessed, officerQueueEmpty } from "../lib/metrics.js";
 import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { jsonBody, type PortalClient, portalClient, type StepTags } from "../lib/portal-client.js";
 import { isRetryable, withRetries } from "../lib/retry.js";
-import type { Rng } from "../lib/rng.js";
 import { submissionKey, vuRng } from "../lib/vu.js";
 
 /*

@@ -1,6 +1,6 @@
 import { check } from "k6";
 import exec from "k6/execution";
-import { provinceLabel } from "../lib/agencies.js";
+import { provinceLabel } from "../../kernel/pure/agencies.js";
 import { meetingJoins } from "../lib/metrics.js";
 import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { portalClient, type StepTags } from "../lib/portal-client.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dossierCodePattern } from "../../mocks/contract/common.js";
+import { dossierCodePattern } from "../../contract/common.js";
 import type { K6Plan } from "../lib/plan.js";
 import { checks, explain, type JourneyResult, runJourney, samples } from "../testing/journey-run.js";
 import { testPlan } from "../testing/plan.js";

@@ -1,6 +1,7 @@
 import { check } from "k6";
 import exec from "k6/execution";
-import { provinceLabel } from "../lib/agencies.js";
+import { provinceLabel } from "../../kernel/pure/agencies.js";
+import type { Rng } from "../../kernel/pure/rng.js";
 import { syncLagMs, syncPushed } from "../lib/metrics.js";
 import {
   type NationalSession,
@@ -13,7 +14,6 @@ import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from "../lib/portal-client.js";
 import { recordSync } from "../lib/records.js";
 import { isRetryable } from "../lib/retry.js";
-import type { Rng } from "../lib/rng.js";
 import { perVu, pickProvince, vuRng } from "../lib/vu.js";
 
 interface Pushed {

@@ -1,8 +1,8 @@
+import type { Rng } from "../../kernel/pure/rng.js";
 import { signIns } from "./metrics.js";
 import type { PortalClient, StepTags } from "./portal-client.js";
 import { jsonBody } from "./portal-client.js";
 import { withRetries } from "./retry.js";
-import type { Rng } from "./rng.js";
 
 /** The harness's registered client and a loopback redirect (never requested: the code arrives as JSON). */
 export const clientId = "portal-harness";

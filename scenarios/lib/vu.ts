@@ -1,6 +1,6 @@
 import exec from "k6/execution";
+import { createRng, hashSeed, type Rng } from "../../kernel/pure/rng.js";
 import type { K6Plan } from "./plan.js";
-import { createRng, hashSeed, type Rng } from "./rng.js";
 
 /**
  * Per-VU state of a module. The engine runs init code once per worker thread and the worker's VUs share its

@@ -1,13 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { cleanLeftovers, liveProxies } from "../../chaos/leftovers.js";
 import { engineEntry } from "../../engine/launch.js";
 import { engineVersion } from "../../engine/version.js";
 import { allocatePorts, portRange } from "../../kernel/ports.js";
-import { cleanLeftovers, findLeftovers, liveProxies } from "../run/run-state.js";
+import { findLeftovers } from "../../kernel/run-state.js";
+import { toolSpecs } from "../../kernel/tool-versions.js";
+import { findTool } from "../../kernel/tools.js";
 import { describeLimits, type MachineLimits, readMachineLimits } from "../run/socket-budget.js";
-import { findTool } from "../tools/find-tools.js";
-import { toolSpecs } from "../tools/versions.js";
 
 export interface DoctorReport {
   ok: boolean;

@@ -3,6 +3,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChaosEvent } from "../../chaos/events.js";
+import { cleanLeftovers } from "../../chaos/leftovers.js";
+import { startStack } from "../../chaos/stack.js";
 import { Timeline } from "../../chaos/timeline.js";
 import { guardedHttp } from "../../engine/net/guarded-fetch.js";
 import { engineVersion } from "../../engine/version.js";
@@ -10,6 +12,8 @@ import { environmentError, HarnessError, inputError } from "../../kernel/errors.
 import { ExitCode, type ExitCodeValue } from "../../kernel/exit-codes.js";
 import { stopRecorded } from "../../kernel/processes.js";
 import { runFiles } from "../../kernel/run-files.js";
+import { findLeftovers, RunStateRecorder } from "../../kernel/run-state.js";
+import { findTool } from "../../kernel/tools.js";
 import { isMockVariant, mockVariantNames } from "../../mocks/variants.js";
 import { ProcessCpuSampler } from "../../reports/metrics/process-cpu.js";
 import { MetricsScraper, probeMetrics } from "../../reports/metrics/scraper.js";
@@ -21,12 +25,9 @@ import type { Verdict } from "../../reports/verdict/schema.js";
 import type { Lang } from "../../reports/writers/i18n.js";
 import type { K6Plan } from "../../scenarios/lib/plan.js";
 import { plannedIterations } from "../../scenarios/profiles/compile.js";
-import { findTool } from "../tools/find-tools.js";
 import { bundleScenario } from "./bundle.js";
 import { renderProgress, startEngine } from "./engine-runner.js";
 import type { RunPlan } from "./plan.js";
-import { cleanLeftovers, findLeftovers, RunStateRecorder } from "./run-state.js";
-import { startStack } from "./stack.js";
 
 export interface RunResult {
   runDir: string;

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { targetLinks } from "../../chaos/target-links.js";
 import { linkNames } from "../../chaos/topology.js";
 import { projectRoot } from "../../kernel/paths.js";
 import { RunConfig } from "../config/run-config.js";
 import { buildRunPlan } from "./plan.js";
-import { targetLinks } from "./target-links.js";
 
 const planWith = (link: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), "ph-plan-")), "faults.json");

@@ -1,4 +1,5 @@
 import type { FaultPlan } from "../../chaos/plan.js";
+import { targetLinks } from "../../chaos/target-links.js";
 import { environmentError, inputError } from "../../kernel/errors.js";
 import { type CompiledProfile, compileProfile } from "../../scenarios/profiles/compile.js";
 import type { Profile } from "../../scenarios/profiles/schema.js";
@@ -15,7 +16,6 @@ import {
   targetOrigins,
 } from "./socket-budget.js";
 import { checkTargetUrl } from "./target-guard.js";
-import { targetLinks } from "./target-links.js";
 
 /** Everything a run will do, computed before anything starts (the dry run prints this). */
 export interface RunPlan {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { environmentError } from "../../kernel/errors.js";
 import { toolsCacheDir } from "../../kernel/paths.js";
-import { type FoundTool, findTool, toolDir } from "./find-tools.js";
-import { type ToolName, toolSpecs } from "./versions.js";
+import { type ToolName, toolSpecs } from "../../kernel/tool-versions.js";
+import { type FoundTool, findTool, toolDir } from "../../kernel/tools.js";
 
 type Say = (line: string) => void;
 

@@ -3,10 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanLeftovers } from "../../chaos/leftovers.js";
 import { projectRoot } from "../../kernel/paths.js";
 import { isSameProcess } from "../../kernel/processes.js";
+import { findLeftovers, type RunState, RunStateSchema } from "../../kernel/run-state.js";
 import type { DoctorReport } from "../commands/doctor.js";
-import { cleanLeftovers, findLeftovers, type RunState, RunStateSchema } from "./run-state.js";
 
 /**
  * Kills the CLI mid-run, three times with SIGINT and three times with SIGKILL, and checks that nothing the

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { constants, createGzip } from "node:zlib";
-import { TimeFormatter } from "../engine/clock/clock.js";
+import { TimeFormatter } from "../../engine/clock/clock.js";
 
 /**
  * Writes a synthetic results file in the exact line shapes the load engine writes (k6's JSON line format,

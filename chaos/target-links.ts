@@ -1,5 +1,5 @@
-import { type LinkName, linkNames } from "../../chaos/topology.js";
-import type { Target } from "../config/run-config.js";
+import type { Target } from "./target.js";
+import { type LinkName, linkNames } from "./topology.js";
 
 /**
  * The links a target has, so a plan can refuse a fault it could not apply. The mock runs every part of the

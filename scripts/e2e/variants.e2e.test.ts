@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, configFile, root, runOnce } from "../scripts/testing/run-cli.js";
-import { requireTool } from "../scripts/testing/tools.js";
+import { requireTool } from "../../kernel/testing/tools.js";
+import { buildCli, configFile, root, runOnce } from "../testing/run-cli.js";
 
 /**
  * Faulty variants of the mock portal must be caught by reconciliation: real runs on the load engine, real

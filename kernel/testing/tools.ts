@@ -1,5 +1,5 @@
-import { type FoundTool, findTool } from "../tools/find-tools.js";
-import type { ToolName } from "../tools/versions.js";
+import type { ToolName } from "../tool-versions.js";
+import { type FoundTool, findTool } from "../tools.js";
 
 /**
  * Integration and end-to-end suites need the real tools. `npm test` builds them first (scripts/bootstrap.sh);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Exchange, exerciseContract, type Send } from "../testing/contract-cases.js";
-import { type InProcessMock, startInProcessMock } from "../testing/in-process.js";
-import { operationIds } from "./operations.js";
+import { operationIds } from "../contract/operations.js";
+import { type Exchange, exerciseContract, type Send } from "./testing/contract-cases.js";
+import { type InProcessMock, startInProcessMock } from "./testing/in-process.js";
 
 /** The contract walk against the whole mock in one process, through `inject()` (no sockets for the entry). */
 describe("portal contract (in-process mock, inject)", () => {

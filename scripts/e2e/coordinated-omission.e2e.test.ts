@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { runFiles } from "../../kernel/run-files.js";
 import { readK6Points } from "../../reports/analysis/k6-stream.js";
-import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
+import { buildCli, root, runOnce } from "../testing/run-cli.js";
 
 it("a stalled portal cannot slow the load down: late requests are recorded and dropped iterations make the run inconclusive (exit 4)", async () => {
   buildCli();

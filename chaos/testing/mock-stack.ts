@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RunStateRecorder } from "../../scripts/run/run-state.js";
-import { type Stack, type StackOptions, startStack } from "../../scripts/run/stack.js";
-import { requireTool } from "../../scripts/testing/tools.js";
+import { RunStateRecorder } from "../../kernel/run-state.js";
+import { requireTool } from "../../kernel/testing/tools.js";
+import { type Stack, type StackOptions, startStack } from "../stack.js";
 
 /**
  * The real mock for integration tests: every part its own process behind its own toxiproxy link, started

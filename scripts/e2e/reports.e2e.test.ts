@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, cli, type FinishedRun, root, runOnce } from "../scripts/testing/run-cli.js";
-import { requireTool } from "../scripts/testing/tools.js";
-import { SeriesFile } from "./run-dir/series-file.js";
-import { Verdict } from "./verdict/schema.js";
+import { requireTool } from "../../kernel/testing/tools.js";
+import { SeriesFile } from "../../reports/run-dir/series-file.js";
+import { Verdict } from "../../reports/verdict/schema.js";
+import { buildCli, cli, type FinishedRun, root, runOnce } from "../testing/run-cli.js";
 
 /** One real healthy demo run (about a minute), shared by every test in this file. */
 let run: FinishedRun;

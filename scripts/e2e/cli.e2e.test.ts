@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { engineVersion } from "../engine/version.js";
-import { runFiles } from "../kernel/run-files.js";
-import { readK6Points } from "../reports/analysis/k6-stream.js";
-import { buildCli, cli, root, runOnce } from "./testing/run-cli.js";
-import { toolSpecs } from "./tools/versions.js";
+import { engineVersion } from "../../engine/version.js";
+import { runFiles } from "../../kernel/run-files.js";
+import { toolSpecs } from "../../kernel/tool-versions.js";
+import { readK6Points } from "../../reports/analysis/k6-stream.js";
+import { buildCli, cli, root, runOnce } from "../testing/run-cli.js";
 
 beforeAll(buildCli);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../../kernel/paths.js";
+import { projectRoot } from "../kernel/paths.js";
 import { contractVersion } from "./common.js";
 import { buildOpenApi, renderOpenApi } from "./openapi.js";
 import { operationIds, operations } from "./operations.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
+import { buildCli, root, runOnce } from "../testing/run-cli.js";
 
 it("holds a constant arrival rate: over 60 s the achieved iteration rate is within 2 % of the plan", () => {
   buildCli();

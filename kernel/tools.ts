@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { toolsCacheDir } from "../../kernel/paths.js";
-import { type ToolName, toolSpecs } from "./versions.js";
+import { toolsCacheDir } from "./paths.js";
+import { type ToolName, toolSpecs } from "./tool-versions.js";
 
 export interface FoundTool {
   name: ToolName;

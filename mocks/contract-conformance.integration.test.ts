@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exerciseContract, httpSend } from "../testing/contract-cases.js";
-import { startTestStack, type TestStack } from "../testing/stack.js";
-import { renderOpenApi } from "./openapi.js";
-import { operationIds } from "./operations.js";
+import { startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
+import { renderOpenApi } from "../contract/openapi.js";
+import { operationIds } from "../contract/operations.js";
+import { exerciseContract, httpSend } from "./testing/contract-cases.js";
 
 /** The contract walk against the real mock: one process per part, every call through toxiproxy links. */
 describe("portal contract (process per part, through toxiproxy)", () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { dossierCodePattern } from "../../contract/common.js";
 import { runFiles } from "../../kernel/run-files.js";
-import { dossierCodePattern } from "../../mocks/contract/common.js";
-import { buildCli, root, runOnce } from "../../scripts/testing/run-cli.js";
+import { buildCli, root, runOnce } from "../testing/run-cli.js";
 
 interface CheckTally {
   passes: number;

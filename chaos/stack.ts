@@ -1,15 +1,15 @@
 import { openSync } from "node:fs";
 import { join } from "node:path";
-import { type LinkName, links, proxyName } from "../../chaos/topology.js";
-import { ToxiproxyClient } from "../../chaos/toxiproxy-client.js";
-import { startToxiproxy } from "../../chaos/toxiproxy-server.js";
-import { projectRoot } from "../../kernel/paths.js";
-import { allocatePorts } from "../../kernel/ports.js";
-import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
-import { type PartConfig, type PartName, partNames } from "../../mocks/parts.js";
-import type { Target } from "../config/run-config.js";
-import type { RunStateRecorder } from "./run-state.js";
+import { projectRoot } from "../kernel/paths.js";
+import { allocatePorts } from "../kernel/ports.js";
+import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
+import type { RunStateRecorder } from "../kernel/run-state.js";
+import { type PartConfig, type PartName, partNames } from "../mocks/parts.js";
+import type { Target } from "./target.js";
 import { targetLinks } from "./target-links.js";
+import { type LinkName, links, proxyName } from "./topology.js";
+import { ToxiproxyClient } from "./toxiproxy-client.js";
+import { startToxiproxy } from "./toxiproxy-server.js";
 
 /** The parts of one run: toxiproxy, the mock's processes (for a mock target) and one proxy per link. */
 export interface Stack {
