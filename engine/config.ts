@@ -86,6 +86,7 @@ export const EngineResult = z.object({
     interrupted: z.number().int(),
     dropped: z.number().int(),
     planned: z.number().int().nullable(),
+    /** Iterations that ended in an exception of the script. */
     errors: z.number().int(),
   }),
   vusMax: z.number().int(),

@@ -1,6 +1,5 @@
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../kernel/testing/servers.js";
 
 /** A real HTTP server on loopback for engine tests, answering with the handler; disposable with `await using`. */
 export interface TestServer extends AsyncDisposable {
@@ -21,21 +20,15 @@ export const startServer = async (
     req.on("end", () => handler(req, res, Buffer.concat(chunks).toString("utf8")));
   });
   server.keepAliveTimeout = 10_000;
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: listening.url,
+    port: listening.port,
     get requests() {
       return requests;
     },
-    close,
-    [Symbol.asyncDispose]: close,
+    close: listening.close,
+    [Symbol.asyncDispose]: listening.close,
   };
 };
 

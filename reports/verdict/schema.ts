@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { engineStatuses } from "../../engine/config.js";
+import { EngineResult, engineStatuses } from "../../engine/config.js";
 import { DossierSummary } from "../reconcile/reconcile.js";
 
 export const verdictSchemaVersion = 2;
@@ -44,21 +44,13 @@ export const FaultResult = z.object({
 });
 export type FaultResult = z.infer<typeof FaultResult>;
 
-/** How the load engine ran, from its own account in run.json (`engine`). */
-export const EngineReport = z.object({
-  /** Why the engine ended other than completed (empty when it completed). */
-  reason: z.array(z.string()),
-  workers: z.number().int(),
-  /** Each worker thread's start behind t0 (ms); null for a worker that never started. */
-  workerStartOffsetsMs: z.array(z.number().nullable()),
-  iterations: z.object({
-    started: z.number().int(),
-    completed: z.number().int(),
-    interrupted: z.number().int(),
-    dropped: z.number().int(),
-    /** Iterations that ended in an exception of the script. */
-    errors: z.number().int(),
-  }),
+/** How the load engine ran, from its own account in run.json (`engine`): its result, less what the verdict shows elsewhere. */
+export const EngineReport = EngineResult.pick({
+  reason: true,
+  workers: true,
+  workerStartOffsetsMs: true,
+}).extend({
+  iterations: EngineResult.shape.iterations.omit({ planned: true }),
 });
 export type EngineReport = z.infer<typeof EngineReport>;
 

@@ -1,6 +1,5 @@
-import { once } from "node:events";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../kernel/testing/servers.js";
 
 /** One request that passed the proxy: what the load sent, when, and what it got back. */
 export interface Seen {
@@ -101,19 +100,13 @@ export const startProxy = async (
       forwarded.end(body);
     });
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     seen,
     to: (suffix, method) =>
       seen.filter((s) => s.path.endsWith(suffix) && (method === undefined || s.method === method)),
-    close,
-    [Symbol.asyncDispose]: close,
+    close: listening.close,
+    [Symbol.asyncDispose]: listening.close,
   };
 };
