@@ -27,7 +27,7 @@ describe("the engine's outputs in k6's formats", () => {
        const t = new Trend("custom_ms", true);
        export const options = {
          tags: { suite: "format" },
-         scenarios: { s: { executor: "constant-arrival-rate", rate: 200, timeUnit: "1s", duration: "2s", preAllocatedVUs: 10, tags: { kind: "x" } } },
+         scenarios: { s: { executor: "constant-arrival-rate", rate: 200, timeUnit: "1s", duration: "2s", preAllocatedVUs: 50, tags: { kind: "x" } } },
          thresholds: { http_req_duration: [{ threshold: "p(95)<2000", abortOnFail: true, delayAbortEval: "10s" }] },
        };
        export default async function () {
@@ -60,7 +60,13 @@ describe("the engine's outputs in k6's formats", () => {
       last = Math.max(last, t);
     }
     const points = (m: string) => lines.filter((l) => l.type === "Point" && l.metric === m);
-    expect(points("http_reqs")).toHaveLength(400);
+    // Every planned iteration either ran (one request each) or was dropped on a loaded machine; every request
+    // that ran is in the file.
+    const iterations = run.result?.iterations;
+    expect((iterations?.started ?? 0) + (iterations?.dropped ?? 0)).toBe(400);
+    expect(iterations?.started ?? 0).toBeGreaterThan(200);
+    expect(points("http_reqs")).toHaveLength(run.result?.requests ?? -1);
+    expect(points("http_reqs")).toHaveLength(iterations?.completed ?? -1);
     for (const m of [
       "http_req_duration",
       "http_req_blocked",
