@@ -9,3 +9,7 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit code of a verdict's outcome: `run`, `demo` and `report` exit with it. */
+export const exitCodeForOutcome = (outcome: "passed" | "failed" | "inconclusive"): ExitCodeValue =>
+  outcome === "passed" ? ExitCode.passed : outcome === "failed" ? ExitCode.failed : ExitCode.inconclusive;

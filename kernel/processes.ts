@@ -1,5 +1,7 @@
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { environmentError } from "./errors.js";
+import { sleep } from "./sleep.js";
 
 /** Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), or null if it is gone. */
 export const processStartTime = (pid: number): number | null => {
@@ -50,8 +52,6 @@ export const spawnTracked = (
   return { child, record: { name, pid, startTime: processStartTime(pid) ?? -1 }, exited };
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 const signalGroup = (pid: number, signal: NodeJS.Signals): void => {
   try {
     process.kill(-pid, signal);
@@ -76,4 +76,115 @@ export const stopRecorded = async (proc: TrackedProcess, graceMs = 3000): Promis
   signalGroup(proc.pid, "SIGKILL");
   for (let i = 0; i < 40 && isSameProcess(proc.pid, proc.startTime); i++) await sleep(25);
   return true;
+};
+
+/**
+ * Polls `check` every `intervalMs` until it holds (true) or `timeoutMs` passes, or `stopIf` says there is no
+ * point waiting any longer (false).
+ */
+export const pollUntil = async (
+  check: () => boolean | Promise<boolean>,
+  o: { timeoutMs: number; intervalMs?: number; stopIf?: () => boolean },
+): Promise<boolean> => {
+  const deadline = Date.now() + o.timeoutMs;
+  while (Date.now() < deadline && !o.stopIf?.()) {
+    if (await check()) return true;
+    await sleep(o.intervalMs ?? 50);
+  }
+  return false;
+};
+
+/** True when a GET of `url` answers 2xx within `timeoutMs` (the body is read, so the connection is reused). */
+export const answersHttp = async (url: string, timeoutMs = 500): Promise<boolean> => {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+};
+
+export interface StartProcessOptions {
+  name: string;
+  command: string;
+  args: readonly string[];
+  /** Ready when a GET of `url` answers 2xx, or when `check` returns true. */
+  ready: { url: string } | { check: () => Promise<boolean> };
+  /** Where stdout and stderr go (appended), unless `stdio` is given; named in every error. */
+  logFile?: string;
+  /** Instead of the log file: for a server that writes its own log (then `logFile` names it). */
+  stdio?: SpawnOptions["stdio"];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Told the process's record at once, before the wait, so a run killed meanwhile still has it on record. */
+  record?: (record: TrackedProcess) => void;
+  /** How long it may take to answer (default 20 s). */
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Grace between TERM and KILL when it is stopped (default 3 s). */
+  stopGraceMs?: number;
+}
+
+/** A process that answered; `stop()` (or leaving an `await using` scope) stops it and its group. */
+export interface StartedProcess extends AsyncDisposable {
+  name: string;
+  record: TrackedProcess;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  logFile: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a process in its own group, records it, and waits until it answers. A process that exits first, or
+ * does not answer in time, is stopped and reported with its log file named (exit 3, environment).
+ */
+export const startProcess = async (o: StartProcessOptions): Promise<StartedProcess> => {
+  const log = o.logFile === undefined || o.stdio !== undefined ? null : openSync(o.logFile, "a");
+  let spawned: Spawned;
+  try {
+    spawned = spawnTracked(o.name, o.command, o.args, {
+      stdio: o.stdio ?? ["ignore", log ?? "ignore", log ?? "ignore"],
+      ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
+      ...(o.env === undefined ? {} : { env: o.env }),
+    });
+  } finally {
+    // The child holds its own copy of the descriptor.
+    if (log !== null) closeSync(log);
+  }
+  o.record?.(spawned.record);
+  let exitCode: number | null | undefined;
+  void spawned.exited.then((code) => {
+    exitCode = code;
+  });
+  const timeoutMs = o.timeoutMs ?? 20_000;
+  const target = o.ready;
+  const ready = "url" in target ? () => answersHttp(target.url) : target.check;
+  const answered = await pollUntil(ready, {
+    timeoutMs,
+    intervalMs: o.intervalMs ?? 50,
+    stopIf: () => exitCode !== undefined,
+  });
+  const stop = async () => {
+    await stopRecorded(spawned.record, o.stopGraceMs);
+  };
+  if (!answered) {
+    // Decided before stopping it: once stopped, it has exited too.
+    const why =
+      exitCode !== undefined
+        ? `exited while starting (exit ${exitCode ?? "unknown"})`
+        : `did not answer${"url" in target ? ` at ${target.url}` : ""} within ${timeoutMs / 1000} s`;
+    await stop();
+    throw environmentError(`${o.name} ${why}${o.logFile === undefined ? "" : `; see ${o.logFile}`}`);
+  }
+  return {
+    name: o.name,
+    record: spawned.record,
+    child: spawned.child,
+    exited: spawned.exited,
+    logFile: o.logFile ?? null,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 };

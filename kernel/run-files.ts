@@ -26,6 +26,8 @@ export const runFiles = (runDir: string) => ({
   reportHtml: join(runDir, "report.html"),
   junit: join(runDir, "junit.xml"),
   state: join(runDir, "state.json"),
+  /** Each process's output: `logs/<name>.log` (`logs/engine.log`, `logs/toxiproxy.log`, one per mock part). */
   logs: join(runDir, "logs"),
+  logOf: (name: string): string => join(runDir, "logs", `${name}.log`),
 });
 export type RunFiles = ReturnType<typeof runFiles>;
