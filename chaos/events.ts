@@ -21,3 +21,31 @@ export const ChaosEvent = z.object({
   error: z.string().optional(),
 });
 export type ChaosEvent = z.infer<typeof ChaosEvent>;
+
+/**
+ * When a fault really was in force, from its events (ms after t0): `start` when toxiproxy confirmed its apply,
+ * `end` when it confirmed its last removal (flapping and ramp remove more than once); null when that never
+ * happened. `errors` lists the steps that failed. The one place that reads applied times from events.
+ */
+export interface AppliedTimes {
+  start: number | null;
+  end: number | null;
+  errors: string[];
+}
+
+const tookEffect = (e: ChaosEvent): boolean => e.outcome !== "error";
+
+export const appliedTimes = (faultId: string, events: readonly ChaosEvent[]): AppliedTimes => {
+  const mine = events.filter((e) => e.faultId === faultId);
+  const apply = mine.find((e) => e.phase === "apply" && tookEffect(e));
+  const remove = mine.filter((e) => e.phase === "remove" && tookEffect(e)).at(-1);
+  return {
+    start: apply?.appliedMs ?? null,
+    end: remove?.appliedMs ?? null,
+    errors: mine.filter((e) => !tookEffect(e)).map((e) => `${e.phase}: ${e.error ?? "failed"}`),
+  };
+};
+
+/** When the apply that took effect was sent: the fault may bite from then, before toxiproxy confirms it. */
+export const applyRequestedAt = (faultId: string, events: readonly ChaosEvent[]): number | null =>
+  events.find((e) => e.faultId === faultId && e.phase === "apply" && tookEffect(e))?.requestedMs ?? null;

@@ -1,43 +1,33 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allocatePorts } from "../kernel/ports.js";
-import { isSameProcess, processStartTime, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
-import { findLeftovers, type RunState } from "../kernel/run-state.js";
-import { median, startEchoServer, timeGet } from "../kernel/testing/servers.js";
-import { requireTool } from "../kernel/testing/tools.js";
+import { isSameProcess } from "../kernel/processes.js";
+import { findLeftovers, type RunState, stateFile } from "../kernel/run-state.js";
+import { goneOwner, startSleeper } from "../kernel/testing/processes.js";
+import { type LoopbackServer, median, startEchoServer, timeGet } from "../kernel/testing/servers.js";
 import { cleanLeftovers } from "./leftovers.js";
-import { ToxiproxyClient } from "./toxiproxy-client.js";
-import { startToxiproxy } from "./toxiproxy-server.js";
+import { startToxiproxyFixture, type ToxiproxyFixture } from "./testing/toxiproxy-fixture.js";
+import type { ToxiproxyClient } from "./toxiproxy-client.js";
 
 /** Real toxiproxy between a real HTTP client and a real HTTP server on loopback. */
 describe("toxiproxy links (real toxiproxy)", () => {
-  let toxi: TrackedProcess;
+  let toxi: ToxiproxyFixture;
   let client: ToxiproxyClient;
-  let echo: Awaited<ReturnType<typeof startEchoServer>>;
+  let echo: LoopbackServer;
   let proxyPort: number;
 
   beforeAll(async () => {
-    const tool = requireTool("toxiproxy");
-    const [adminPort, port] = (await allocatePorts(2)) as [number, number];
-    proxyPort = port;
-    const started = await startToxiproxy(tool.path, adminPort);
-    toxi = started.record;
-    client = new ToxiproxyClient(started.adminUrl);
-    console.log(`toxiproxy ${await client.version()} (${tool.path}) on 127.0.0.1:${adminPort}`);
+    toxi = await startToxiproxyFixture();
+    client = toxi.client;
+    console.log(`toxiproxy ${await client.version()} at ${toxi.adminUrl}`);
     echo = await startEchoServer();
-    await client.createProxy({
-      name: "t-link",
-      listen: `127.0.0.1:${proxyPort}`,
-      upstream: `127.0.0.1:${echo.port}`,
-    });
+    proxyPort = (await toxi.proxy("t-link", echo.port)).port;
   });
 
   afterAll(async () => {
     await echo?.close();
-    if (toxi) await stopRecorded(toxi);
+    await toxi?.stop();
   });
 
   const sample = async (n: number): Promise<number[]> => {
@@ -79,54 +69,36 @@ describe("toxiproxy links (real toxiproxy)", () => {
     const outRoot = mkdtempSync(join(tmpdir(), "ph-leftovers-"));
     const runDir = join(outRoot, "crashed-run");
     mkdirSync(runDir);
-    // The crashed run's owner: a process that has already exited.
-    const owner = spawn("true");
-    const ownerPid = owner.pid ?? -1;
-    const ownerStart = processStartTime(ownerPid) ?? 1;
-    await new Promise((r) => owner.once("exit", r));
-    // A child it left running, and one process that is not its own.
-    const orphan = spawn("sleep", ["60"], { detached: true, stdio: "ignore" });
-    const bystander = spawn("sleep", ["60"], { detached: true, stdio: "ignore" });
-    const orphanRec = {
-      name: "mock",
-      pid: orphan.pid ?? -1,
-      startTime: processStartTime(orphan.pid ?? -1) ?? -1,
+    // The crashed run's owner, gone; a child it left running, and one process that is not its own.
+    const owner = await goneOwner();
+    await using orphan = startSleeper("mock");
+    await using bystander = startSleeper("other");
+    const orphanRec = { name: orphan.name, pid: orphan.pid, startTime: orphan.startTime };
+    await client.createProxy({
+      name: "ph-crashed-citizen-gateway",
+      listen: "127.0.0.1:0",
+      upstream: `127.0.0.1:${echo.port}`,
+    });
+    const state: RunState = {
+      runId: "crashed-run",
+      owner,
+      startedAt: new Date().toISOString(),
+      ended: false,
+      children: [orphanRec],
+      proxies: [{ adminUrl: client.adminUrl, name: "ph-crashed-citizen-gateway" }],
     };
-    const bystanderRec = {
-      name: "other",
-      pid: bystander.pid ?? -1,
-      startTime: processStartTime(bystander.pid ?? -1) ?? -1,
-    };
-    try {
-      await client.createProxy({
-        name: "ph-crashed-citizen-gateway",
-        listen: "127.0.0.1:0",
-        upstream: `127.0.0.1:${echo.port}`,
-      });
-      const state: RunState = {
-        runId: "crashed-run",
-        owner: { pid: ownerPid, startTime: ownerStart },
-        startedAt: new Date().toISOString(),
-        ended: false,
-        children: [orphanRec],
-        proxies: [{ adminUrl: client.adminUrl, name: "ph-crashed-citizen-gateway" }],
-      };
-      writeFileSync(join(runDir, "state.json"), JSON.stringify(state));
+    writeFileSync(stateFile(runDir), JSON.stringify(state));
 
-      const found = findLeftovers(outRoot);
-      expect(found).toHaveLength(1);
-      expect(found[0]?.liveChildren.map((c) => c.pid)).toEqual([orphanRec.pid]);
-      await cleanLeftovers(found, "test");
+    const found = findLeftovers(outRoot);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.liveChildren.map((c) => c.pid)).toEqual([orphanRec.pid]);
+    await cleanLeftovers(found, "test");
 
-      expect(isSameProcess(orphanRec.pid, orphanRec.startTime)).toBe(false);
-      expect(isSameProcess(bystanderRec.pid, bystanderRec.startTime)).toBe(true);
-      const names = (await client.listProxies()).map((p) => p.name);
-      expect(names).not.toContain("ph-crashed-citizen-gateway");
-      expect(names).toContain("t-link");
-      expect(findLeftovers(outRoot)).toHaveLength(0);
-    } finally {
-      await stopRecorded(orphanRec, 500);
-      await stopRecorded(bystanderRec, 500);
-    }
+    expect(isSameProcess(orphanRec.pid, orphanRec.startTime)).toBe(false);
+    expect(isSameProcess(bystander.pid, bystander.startTime)).toBe(true);
+    const names = (await client.listProxies()).map((p) => p.name);
+    expect(names).not.toContain("ph-crashed-citizen-gateway");
+    expect(names).toContain("t-link");
+    expect(findLeftovers(outRoot)).toHaveLength(0);
   });
 });

@@ -1,15 +1,5 @@
 import { z } from "zod";
-import { bandwidthParams } from "./faults/bandwidth.js";
-import { blackholeParams } from "./faults/blackhole.js";
-import { flappingParams } from "./faults/flapping.js";
-import { faultKind } from "./faults/index.js";
-import { latencyParams } from "./faults/latency.js";
-import { limitDataParams } from "./faults/limit-data.js";
-import { outageParams } from "./faults/outage.js";
-import { rampParams } from "./faults/ramp.js";
-import { resetPeerParams } from "./faults/reset-peer.js";
-import { slicerParams } from "./faults/slicer.js";
-import { slowCloseParams } from "./faults/slow-close.js";
+import { type FaultKindName, faultKind, faultKindNames, faultKinds } from "./faults/index.js";
 import { links } from "./topology.js";
 
 const linkName = z.enum(links.map((l) => l.name) as [string, ...string[]]);
@@ -23,19 +13,19 @@ const base = {
   note: z.string().max(300).optional(),
 };
 
+/** A plan's entry for one kind of the registry; `params` may be left out when every param has a default. */
+const entryOf = <K extends FaultKindName>(kind: K) => {
+  type Params = (typeof faultKinds)[K]["params"];
+  const params: z.ZodType = faultKinds[kind].params;
+  const optional = params.safeParse({}).success;
+  return z
+    .object({ ...base, kind: z.literal(kind), params: (optional ? params.prefault({}) : params) as Params })
+    .strict();
+};
+type Entry = { [K in FaultKindName]: ReturnType<typeof entryOf<K>> }[FaultKindName];
+
 /** One fault of a plan; `kind` selects the fault kind and the schema of its `params`. */
-export const FaultEntry = z.discriminatedUnion("kind", [
-  z.object({ ...base, kind: z.literal("latency"), params: latencyParams }).strict(),
-  z.object({ ...base, kind: z.literal("bandwidth"), params: bandwidthParams }).strict(),
-  z.object({ ...base, kind: z.literal("outage"), params: outageParams.default({}) }).strict(),
-  z.object({ ...base, kind: z.literal("blackhole"), params: blackholeParams.prefault({}) }).strict(),
-  z.object({ ...base, kind: z.literal("reset-peer"), params: resetPeerParams.prefault({}) }).strict(),
-  z.object({ ...base, kind: z.literal("slow-close"), params: slowCloseParams }).strict(),
-  z.object({ ...base, kind: z.literal("limit-data"), params: limitDataParams }).strict(),
-  z.object({ ...base, kind: z.literal("slicer"), params: slicerParams }).strict(),
-  z.object({ ...base, kind: z.literal("flapping"), params: flappingParams }).strict(),
-  z.object({ ...base, kind: z.literal("ramp"), params: rampParams }).strict(),
-]);
+export const FaultEntry = z.discriminatedUnion("kind", faultKindNames.map(entryOf) as [Entry, ...Entry[]]);
 export type FaultEntry = z.infer<typeof FaultEntry>;
 
 export const faultPlanSchemaVersion = 1;

@@ -1,5 +1,5 @@
-import { createRng, hashSeed, type Rng } from "../kernel/pure/rng.js";
-import type { FaultKindName } from "./faults/index.js";
+import { createRng, hashSeed } from "../kernel/pure/rng.js";
+import { type FaultKindName, faultKind, faultKindNames, faultKinds } from "./faults/index.js";
 import { FaultPlan } from "./plan.js";
 import { type LinkName, linkNames } from "./topology.js";
 
@@ -23,62 +23,11 @@ export interface RandomPlanOptions {
   count?: number;
 }
 
-/** Weights of the kinds a random plan draws. */
-const kindWeights: Record<FaultKindName, number> = {
-  latency: 4,
-  outage: 3,
-  bandwidth: 2,
-  flapping: 2,
-  ramp: 2,
-  blackhole: 1,
-  "reset-peer": 1,
-  "slow-close": 1,
-  "limit-data": 1,
-  slicer: 1,
-};
-
-const step = (rng: Rng, min: number, max: number, by: number): number =>
-  min + by * rng.int(0, Math.floor((max - min) / by) + 1);
-
-const stream = (rng: Rng) => (rng.next() < 0.25 ? "upstream" : "downstream");
-
-const paramsFor = (kind: FaultKindName, rng: Rng, durationS: number): Record<string, unknown> => {
-  switch (kind) {
-    case "latency": {
-      const latencyMs = step(rng, 100, 1500, 50);
-      return { latencyMs, jitterMs: step(rng, 0, latencyMs / 4, 10), stream: stream(rng) };
-    }
-    case "bandwidth":
-      return { sharedUplink: { mbps: 200, users: rng.pick([500, 1000, 2000, 5000]) } };
-    case "outage":
-      return {};
-    case "blackhole":
-      return { timeoutMs: rng.pick([0, 2000, 5000]), stream: stream(rng) };
-    case "reset-peer":
-      return { timeoutMs: rng.pick([0, 0, 500]), stream: stream(rng) };
-    case "slow-close":
-      return { delayMs: step(rng, 500, 3000, 250) };
-    case "limit-data":
-      return { bytes: step(rng, 100, 2000, 100) };
-    case "slicer": {
-      const averageSize = step(rng, 64, 512, 32);
-      return {
-        averageSize,
-        sizeVariation: Math.max(1, Math.floor(averageSize / 4)),
-        delayUs: step(rng, 1000, 10_000, 1000),
-      };
-    }
-    case "flapping":
-      return {
-        periodS: Math.min(step(rng, 1, 4, 0.5), durationS / 2),
-        downFraction: rng.pick([0.3, 0.5, 0.7]),
-      };
-    case "ramp":
-      return rng.next() < 0.7
-        ? { of: "latency", fromMs: 50, toMs: step(rng, 500, 2000, 250), steps: 4 }
-        : { of: "bandwidth", fromKBps: 500, toKBps: step(rng, 10, 100, 10), steps: 4 };
-  }
-};
+/** Weights of the kinds a random plan draws, from the registry. */
+const kindWeights = Object.fromEntries(faultKindNames.map((k) => [k, faultKinds[k].random.weight])) as Record<
+  FaultKindName,
+  number
+>;
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
@@ -105,7 +54,7 @@ export const randomPlan = (o: RandomPlanOptions): FaultPlan => {
       link: rng.pick(links),
       startS,
       durationS,
-      params: paramsFor(kind, rng, durationS),
+      params: faultKind(kind).random.params(rng, durationS),
       note: `drawn from seed ${o.seed}`,
     };
   });

@@ -1,8 +1,8 @@
-import { openSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../kernel/paths.js";
 import { allocatePorts } from "../kernel/ports.js";
-import { type Spawned, spawnTracked, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
+import { startProcess, stopRecorded, type TrackedProcess } from "../kernel/processes.js";
+import { runFiles } from "../kernel/run-files.js";
 import type { RunStateRecorder } from "../kernel/run-state.js";
 import { type PartConfig, type PartName, partNames } from "../mocks/parts.js";
 import type { Target } from "./target.js";
@@ -11,8 +11,11 @@ import { type LinkName, links, proxyName } from "./topology.js";
 import { ToxiproxyClient } from "./toxiproxy-client.js";
 import { startToxiproxy } from "./toxiproxy-server.js";
 
-/** The parts of one run: toxiproxy, the mock's processes (for a mock target) and one proxy per link. */
-export interface Stack {
+/**
+ * The parts of one run: toxiproxy, the mock's processes (for a mock target) and one proxy per link. `stop()`
+ * (or leaving an `await using` scope) stops every process it started, last started first.
+ */
+export interface Stack extends AsyncDisposable {
   /** Where the citizens' traffic goes: the citizen → gateway proxy. */
   citizenUrl: string;
   /** Where officers' traffic goes (the officer → gateway proxy); the citizen URL for a URL target. */
@@ -26,27 +29,6 @@ export interface Stack {
   toxiproxyVersion: string;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const waitForHealth = async (url: string, child: Spawned, name: string, logFile: string): Promise<void> => {
-  let exited = false;
-  void child.exited.then(() => {
-    exited = true;
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${name} exited while starting; see ${logFile}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(500) });
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`${name} did not become healthy at ${url}; see ${logFile}`);
-};
 
 export interface StackOptions {
   runId: string;
@@ -75,10 +57,16 @@ export const upstreamsOf = (part: PartName, linkUrl: (link: LinkName) => string)
 };
 
 export const startStack = async (o: StackOptions): Promise<Stack> => {
+  // Every process is on this list from the moment it is spawned, so a failed start stops the others too.
   const started: TrackedProcess[] = [];
+  const record = (r: TrackedProcess) => {
+    started.push(r);
+    o.recorder.addChild(r);
+  };
   const stop = async () => {
     for (const proc of [...started].reverse()) await stopRecorded(proc);
   };
+  const files = runFiles(o.runDir);
   try {
     const wanted = targetLinks(o.target);
     const ports = await allocatePorts(1 + wanted.length + (o.target.kind === "mock" ? mockParts.length : 0));
@@ -87,13 +75,12 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
       if (p === undefined) throw new Error("port allocation came up short");
       return p;
     };
-    const adminPort = next();
-    const logFor = (name: string) => join(o.runDir, "logs", `${name}.log`);
-    const toxi = await startToxiproxy(o.toxiproxyBinary, adminPort, openSync(logFor("toxiproxy"), "a"), (r) =>
-      o.recorder.addChild(r),
-    );
-    started.push(toxi.record);
-    o.recorder.addChild(toxi.record);
+    const toxi = await startToxiproxy({
+      binary: o.toxiproxyBinary,
+      port: next(),
+      logFile: files.logOf("toxiproxy"),
+      record,
+    });
     const client = new ToxiproxyClient(toxi.adminUrl);
     const toxiproxyVersion = await client.version();
     const proxyFor = (link: string) => proxyName(o.runId, link);
@@ -125,6 +112,7 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
         proxyFor,
         toxiproxyVersion,
         stop,
+        [Symbol.asyncDispose]: stop,
       };
     }
 
@@ -137,7 +125,6 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
 
     const variant = o.target.variant;
     const part = (name: PartName) => {
-      const log = logFor(name);
       const port = partPorts.get(name) as number;
       const config: Partial<PartConfig> = {
         ...o.mock?.[name],
@@ -145,15 +132,14 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
         seed: o.seed,
         upstreams: upstreamsOf(name, linkUrl),
       };
-      const spawned = spawnTracked(
+      return startProcess({
         name,
-        process.execPath,
-        [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(config)],
-        { stdio: ["ignore", openSync(log, "a"), openSync(log, "a")] },
-      );
-      started.push(spawned.record);
-      o.recorder.addChild(spawned.record);
-      return waitForHealth(`http://127.0.0.1:${port}/healthz`, spawned, name, log);
+        command: process.execPath,
+        args: [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(config)],
+        ready: { url: `http://127.0.0.1:${port}/healthz` },
+        logFile: files.logOf(name),
+        record,
+      });
     };
     // The gateway health-checks the primary from its first second, so it starts once the parts are up.
     await Promise.all(mockParts.filter((p) => p !== "gateway").map(part));
@@ -167,6 +153,7 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
       proxyFor,
       toxiproxyVersion,
       stop,
+      [Symbol.asyncDispose]: stop,
     };
   } catch (e) {
     await stop();

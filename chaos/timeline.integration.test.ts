@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../kernel/testing/servers.js";
+import { sleep } from "../kernel/sleep.js";
+import { median, startEchoServer } from "../kernel/testing/servers.js";
 import type { ChaosEvent } from "./events.js";
 import { FaultPlan } from "./plan.js";
-import { median, rawGet, timedGet, within } from "./testing/raw-http.js";
+import { rawGet, timedGet, within } from "./testing/raw-http.js";
 import { startToxiproxyFixture, type ToxiproxyFixture } from "./testing/toxiproxy-fixture.js";
 import { Timeline } from "./timeline.js";
 import { linkNames } from "./topology.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("Timeline against real toxiproxy", () => {
   let toxi: ToxiproxyFixture;

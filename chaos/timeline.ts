@@ -1,3 +1,4 @@
+import { sleep } from "../kernel/sleep.js";
 import type { ChaosEvent } from "./events.js";
 import type { FaultContext, FaultStep } from "./faults/fault.js";
 import { faultKind } from "./faults/index.js";
@@ -127,7 +128,7 @@ export class Timeline {
 
   /** Resolves when every scheduled step has run. */
   async done(): Promise<void> {
-    while (this.timers.size > 0) await new Promise((r) => setTimeout(r, 20));
+    while (this.timers.size > 0) await sleep(20);
     await Promise.allSettled(this.runs.map((r) => r.chain));
   }
 }

@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../kernel/testing/servers.js";
-import { median, rawGet, timedGet, within } from "./testing/raw-http.js";
+import { sleep } from "../kernel/sleep.js";
+import { listenOnLoopback, median, startEchoServer } from "../kernel/testing/servers.js";
+import { rawGet, timedGet, within } from "./testing/raw-http.js";
 import { startToxiproxyFixture, type ToxiproxyFixture } from "./testing/toxiproxy-fixture.js";
 
 const latencyToxic = (name: string, latency: number) =>
@@ -58,40 +58,40 @@ describe("ToxiproxyClient against real toxiproxy", () => {
   it("recreates the proxy when removing a toxic hangs on a stuck connection, keeping its other toxics", async () => {
     // Clients that stop reading a large response make toxiproxy's toxic removal (and reads of the proxy) block.
     const big = Buffer.alloc(20_000_000, 120);
-    const server: Server = createServer((req, res) => {
-      if (req.url === "/big") res.end(big);
-      else res.end("small");
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const upstream = (server.address() as AddressInfo).port;
+    await using upstream = await listenOnLoopback(
+      createServer((req, res) => {
+        if (req.url === "/big") res.end(big);
+        else res.end("small");
+      }),
+    );
     const stuck: Socket[] = [];
-    try {
-      const p = await toxi.proxy("hang", upstream);
-      await toxi.client.addToxic(p.name, latencyToxic("kept", 120));
-      await toxi.client.addToxic(p.name, latencyToxic("removed", 10));
-      for (let i = 0; i < 3; i++) {
-        const s = connect({ host: "127.0.0.1", port: p.port });
-        s.on("error", () => {});
-        s.on("connect", () => {
-          s.write("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-          s.pause();
-        });
-        stuck.push(s);
-      }
-      await new Promise((r) => setTimeout(r, 800));
-      const started = performance.now();
-      expect(await toxi.client.removeToxic(p.name, "removed")).toBe("recreated");
-      expect(performance.now() - started).toBeLessThan(5000);
-      const state = await toxi.client.getProxy(p.name);
-      expect(state?.toxics.map((t) => t.name)).toEqual(["kept"]);
-      const r = await rawGet(p.port, 3000, { path: "/small" });
-      expect(r.errorCode).toBeNull();
-      expect(r.chunks[0]?.atMs ?? 0).toBeGreaterThanOrEqual(100);
-    } finally {
-      for (const s of stuck) s.destroy();
-      server.closeAllConnections();
-      server.close();
+    // Disposed before the server: the stuck clients go first.
+    using _stuck = {
+      [Symbol.dispose]: () => {
+        for (const s of stuck) s.destroy();
+      },
+    };
+    const p = await toxi.proxy("hang", upstream.port);
+    await toxi.client.addToxic(p.name, latencyToxic("kept", 120));
+    await toxi.client.addToxic(p.name, latencyToxic("removed", 10));
+    for (let i = 0; i < 3; i++) {
+      const s = connect({ host: "127.0.0.1", port: p.port });
+      s.on("error", () => {});
+      s.on("connect", () => {
+        s.write("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        s.pause();
+      });
+      stuck.push(s);
     }
+    await sleep(800);
+    const started = performance.now();
+    expect(await toxi.client.removeToxic(p.name, "removed")).toBe("recreated");
+    expect(performance.now() - started).toBeLessThan(5000);
+    const state = await toxi.client.getProxy(p.name);
+    expect(state?.toxics.map((t) => t.name)).toEqual(["kept"]);
+    const r = await rawGet(p.port, 3000, { path: "/small" });
+    expect(r.errorCode).toBeNull();
+    expect(r.chunks[0]?.atMs ?? 0).toBeGreaterThanOrEqual(100);
   });
 
   it("resets only the named proxies, and the whole server on reset()", async () => {

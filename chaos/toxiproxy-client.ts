@@ -1,5 +1,6 @@
 import { Toxiproxy } from "toxiproxy-node-client";
 import { z } from "zod";
+import { sleep } from "../kernel/sleep.js";
 
 /**
  * A robust wrapper around toxiproxy-node-client. The library has no request timeouts, drops error bodies and
@@ -61,8 +62,6 @@ export class ToxiproxyCallError extends Error {
     this.name = "ToxiproxyCallError";
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Http {
   get<T>(url: string): Promise<{ data: T }>;

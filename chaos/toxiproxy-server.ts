@@ -1,41 +1,29 @@
-import type { TrackedProcess } from "../kernel/processes.js";
-import { spawnTracked } from "../kernel/processes.js";
+import { type StartedProcess, startProcess, type TrackedProcess } from "../kernel/processes.js";
 
-export interface StartedToxiproxy {
+export interface StartedToxiproxy extends StartedProcess {
   adminUrl: string;
-  record: TrackedProcess;
-  exited: Promise<number | null>;
 }
 
 /**
- * Starts a toxiproxy server on loopback and waits until its admin API answers. `onSpawn` gets the process
- * record at once, before the wait, so a run killed meanwhile still has it on record.
+ * Starts a toxiproxy server on loopback and waits until its admin API answers. `record` gets the process at
+ * once, before the wait, so a run killed meanwhile still has it on record.
  */
-export const startToxiproxy = async (
-  binary: string,
-  port: number,
-  logFile?: number,
-  onSpawn?: (record: TrackedProcess) => void,
-): Promise<StartedToxiproxy> => {
-  const spawned = spawnTracked("toxiproxy", binary, ["-host", "127.0.0.1", "-port", String(port)], {
-    stdio: ["ignore", logFile ?? "ignore", logFile ?? "ignore"],
+export const startToxiproxy = async (o: {
+  binary: string;
+  port: number;
+  /** Where its output goes (appended); without one it is discarded. */
+  logFile?: string;
+  record?: (record: TrackedProcess) => void;
+}): Promise<StartedToxiproxy> => {
+  const adminUrl = `http://127.0.0.1:${o.port}`;
+  const started = await startProcess({
+    name: "toxiproxy",
+    command: o.binary,
+    args: ["-host", "127.0.0.1", "-port", String(o.port)],
+    ready: { url: `${adminUrl}/version` },
+    timeoutMs: 10_000,
+    ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
+    ...(o.record === undefined ? {} : { record: o.record }),
   });
-  onSpawn?.(spawned.record);
-  const adminUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  let exited = false;
-  void spawned.exited.then(() => {
-    exited = true;
-  });
-  while (Date.now() < deadline && !exited) {
-    try {
-      const res = await fetch(`${adminUrl}/version`, { signal: AbortSignal.timeout(500) });
-      if (res.ok) return { adminUrl, record: spawned.record, exited: spawned.exited };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  spawned.child.kill("SIGKILL");
-  throw new Error(`toxiproxy did not start on port ${port}${exited ? " (it exited)" : ""}`);
+  return { ...started, adminUrl };
 };

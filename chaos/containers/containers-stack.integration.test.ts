@@ -1,21 +1,18 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  isSameProcess,
-  processStartTime,
-  stopRecorded,
-  type TrackedProcess,
-} from "../../kernel/processes.js";
-import { type ContainerRecord, findLeftovers, type RunState } from "../../kernel/run-state.js";
+import { isSameProcess, pollUntil, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
+import { type ContainerRecord, findLeftovers, type RunState, stateFile } from "../../kernel/run-state.js";
+import { goneOwner } from "../../kernel/testing/processes.js";
+import { median } from "../../kernel/testing/servers.js";
+import { tempDir } from "../../kernel/testing/temp-dir.js";
 import { requireTool } from "../../kernel/testing/tools.js";
 import { latencyFault } from "../faults/latency.js";
 import { outageFault } from "../faults/outage.js";
 import { cleanLeftovers } from "../leftovers.js";
 import { applyFault } from "../testing/apply-fault.js";
-import { median, rawGet, timedGet, within } from "../testing/raw-http.js";
+import { rawGet, timedGet, within } from "../testing/raw-http.js";
 import { linkNames } from "../topology.js";
 import { type ContainersStack, partContainerPort, startContainersStack } from "./containers-stack.js";
 import { pingSocket } from "./podman-service.js";
@@ -52,11 +49,9 @@ describe("containers stack: toxiproxy in a podman container with the topology's 
       String(partContainerPort("citizen-gateway")),
     ]);
     citizenPort = stack.linkPorts.get("citizen-gateway") ?? -1;
-    const deadline = Date.now() + 15_000;
-    while ((await rawGet(citizenPort, 1000, { path: "/version" })).bytes === 0) {
-      if (Date.now() > deadline) throw new Error("the stand-in part did not answer through citizen-gateway");
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const answers = async () => (await rawGet(citizenPort, 1000, { path: "/version" })).bytes > 0;
+    if (!(await pollUntil(answers, { timeoutMs: 15_000, intervalMs: 200 })))
+      throw new Error("the stand-in part did not answer through citizen-gateway");
   }, 180_000);
 
   afterAll(async () => {
@@ -96,24 +91,18 @@ describe("containers stack: toxiproxy in a podman container with the topology's 
     };
     const base = await sample();
     const ctx = { client: stack.client, proxy: stack.proxyFor("citizen-gateway"), toxicName: "lat" };
-    const remove = await applyFault(latencyFault, { latencyMs: 200 }, ctx);
-    try {
-      const added = (await sample()) - base;
-      expect(within(added, 200, 0.1, 20), `added ${added.toFixed(1)} ms`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(latencyFault, { latencyMs: 200 }, ctx);
+    const added = (await sample()) - base;
+    expect(within(added, 200, 0.1, 20), `added ${added.toFixed(1)} ms`).toBe(true);
   });
 
   it("an outage of the link refuses its traffic, and it flows again after", async () => {
     const ctx = { client: stack.client, proxy: stack.proxyFor("citizen-gateway"), toxicName: "o" };
-    const remove = await applyFault(outageFault, {}, ctx);
-    try {
+    {
+      await using _fault = await applyFault(outageFault, {}, ctx);
       const r = await rawGet(citizenPort, 2000, { path: "/version" });
       expect(r.bytes).toBe(0);
       expect(["ECONNREFUSED", "ECONNRESET"]).toContain(r.errorCode);
-    } finally {
-      await remove();
     }
     expect((await rawGet(citizenPort, 2000, { path: "/version" })).bytes).toBeGreaterThan(0);
   });
@@ -127,50 +116,41 @@ describe("containers stack: toxiproxy in a podman container with the topology's 
   });
 
   it("a run killed with its containers up leaves records that clean them up, even with podman's API gone", async () => {
-    const outRoot = mkdtempSync(join(tmpdir(), "ph-ct-leftovers-"));
-    const runDir = join(outRoot, "killed");
+    using outRoot = tempDir("ph-ct-leftovers-");
+    const runDir = join(outRoot.path, "killed");
     mkdirSync(runDir);
-    const owner = spawn("true");
-    const ownerRecord = { pid: owner.pid ?? -1, startTime: processStartTime(owner.pid ?? -1) ?? 1 };
-    await new Promise((r) => owner.once("exit", r));
     const killedRun = `${runId}-killed`;
     const state: RunState = {
       runId: killedRun,
-      owner: ownerRecord,
+      owner: await goneOwner(),
       startedAt: new Date().toISOString(),
       ended: false,
       children: [],
       proxies: [],
       containers: [],
     };
-    let second: ContainersStack | null = null;
-    try {
-      second = await startContainersStack({
-        runId: killedRun,
-        toxiproxyBinary: requireTool("toxiproxy").path,
-        onProcess: (p) => state.children.push(p),
-        onContainer: (c) => state.containers?.push(c),
-      });
-      for (const link of linkNames)
-        state.proxies.push({ adminUrl: second.adminUrl, name: second.proxyFor(link) });
-      writeFileSync(join(runDir, "state.json"), JSON.stringify(state));
-      // The run dies; so does its podman API. The container lives on.
-      for (const p of state.children) await stopRecorded(p);
-      const byLabel = () =>
-        spawnSync("podman", ["ps", "-a", "-q", "--filter", `label=portal-harness.run=${killedRun}`], {
-          encoding: "utf8",
-        }).stdout.trim();
-      expect(byLabel()).not.toBe("");
-      const found = findLeftovers(outRoot);
-      expect(found).toHaveLength(1);
-      const lines = await cleanLeftovers(found, "test");
-      expect(lines.join("\n")).toMatch(/removed \d+ leftover proxies/);
-      expect(lines.join("\n")).toMatch(/removed leftover container ph-.*-toxiproxy/);
-      expect(byLabel()).toBe("");
-      expect(findLeftovers(outRoot)).toEqual([]);
-    } finally {
-      await second?.stop();
-      rmSync(outRoot, { recursive: true, force: true });
-    }
+    await using second = await startContainersStack({
+      runId: killedRun,
+      toxiproxyBinary: requireTool("toxiproxy").path,
+      onProcess: (p) => state.children.push(p),
+      onContainer: (c) => state.containers?.push(c),
+    });
+    for (const link of linkNames)
+      state.proxies.push({ adminUrl: second.adminUrl, name: second.proxyFor(link) });
+    writeFileSync(stateFile(runDir), JSON.stringify(state));
+    // The run dies; so does its podman API. The container lives on.
+    for (const p of state.children) await stopRecorded(p);
+    const byLabel = () =>
+      spawnSync("podman", ["ps", "-a", "-q", "--filter", `label=portal-harness.run=${killedRun}`], {
+        encoding: "utf8",
+      }).stdout.trim();
+    expect(byLabel()).not.toBe("");
+    const found = findLeftovers(outRoot.path);
+    expect(found).toHaveLength(1);
+    const lines = await cleanLeftovers(found, "test");
+    expect(lines.join("\n")).toMatch(/removed \d+ leftover proxies/);
+    expect(lines.join("\n")).toMatch(/removed leftover container ph-.*-toxiproxy/);
+    expect(byLabel()).toBe("");
+    expect(findLeftovers(outRoot.path)).toEqual([]);
   });
 });

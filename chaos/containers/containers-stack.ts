@@ -36,7 +36,8 @@ export interface ContainersStackOptions {
   onContainer?: (record: ContainerRecord) => void;
 }
 
-export interface ContainersStack {
+/** `stop()` (or leaving an `await using` scope) removes every container and stops the podman service. */
+export interface ContainersStack extends AsyncDisposable {
   adminUrl: string;
   client: ToxiproxyClient;
   /** Host loopback port of each link's proxy. */
@@ -146,7 +147,7 @@ export const startContainersStack = async (o: ContainersStackOptions): Promise<C
       started.push(part);
     };
 
-    return { adminUrl, client, linkPorts, proxyFor, image, startPart, stop };
+    return { adminUrl, client, linkPorts, proxyFor, image, startPart, stop, [Symbol.asyncDispose]: stop };
   } catch (e) {
     await stop();
     throw e;

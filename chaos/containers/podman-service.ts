@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
+import { startProcess, type TrackedProcess } from "../../kernel/processes.js";
 
 /**
  * podman's Docker-compatible API, started for one run on a socket of its own and stopped with it. No Docker
@@ -13,7 +13,7 @@ import { spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/pr
  * testcontainers connects once per process and keeps that connection's socket path. So one service at a time
  * per process.
  */
-export interface PodmanService {
+export interface PodmanService extends AsyncDisposable {
   /** Path of the API's unix socket. */
   socket: string;
   /** `unix://...`, for DOCKER_HOST. */
@@ -21,8 +21,6 @@ export interface PodmanService {
   record: TrackedProcess;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET a path on the API socket; resolves to the HTTP status, or null when nothing answers. */
 export const pingSocket = (socket: string, path = "/_ping", timeoutMs = 1000): Promise<number | null> =>
@@ -54,30 +52,34 @@ export const startPodmanService = async (
   mkdirSync(dir, { recursive: true });
   const socket = join(dir, "podman.sock");
   active = true;
-  const spawned = spawnTracked(
-    "podman-service",
-    "podman",
-    ["system", "service", "--time=0", `unix://${socket}`],
-    {
-      stdio: "ignore",
-    },
-  );
-  onStart?.(spawned.record);
-  const stop = async () => {
-    await stopRecorded(spawned.record, 5000);
+  const done = () => {
     rmSync(dir, { recursive: true, force: true });
     active = false;
   };
-  let exited = false;
-  void spawned.exited.then(() => {
-    exited = true;
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !exited) {
-    if ((await pingSocket(socket)) === 200)
-      return { socket, dockerHost: `unix://${socket}`, record: spawned.record, stop };
-    await sleep(100);
+  try {
+    const service = await startProcess({
+      name: "podman-service",
+      command: "podman",
+      args: ["system", "service", "--time=0", `unix://${socket}`],
+      ready: { check: async () => (await pingSocket(socket)) === 200 },
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      stopGraceMs: 5000,
+      ...(onStart === undefined ? {} : { record: onStart }),
+    });
+    const stop = async () => {
+      await service.stop();
+      done();
+    };
+    return {
+      socket,
+      dockerHost: `unix://${socket}`,
+      record: service.record,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (e) {
+    done();
+    throw e;
   }
-  await stop();
-  throw new Error(`podman's API did not come up on ${socket}${exited ? " (podman exited)" : ""}`);
 };

@@ -39,36 +39,24 @@ describe("bandwidth fault against real toxiproxy", () => {
   const ctx = () => ({ client: toxi.client, proxy: proxy.name, toxicName: "bw" });
 
   it("limits a download to the rate, within 10 %", async () => {
-    const remove = await applyFault(bandwidthFault, { rateKBps: 200 }, ctx());
-    try {
-      const kbps = await downloadKBps(proxy.port);
-      expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(bandwidthFault, { rateKBps: 200 }, ctx());
+    const kbps = await downloadKBps(proxy.port);
+    expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
   });
 
   it("limits each connection, not the link: two downloads each get the rate", async () => {
-    const remove = await applyFault(bandwidthFault, { rateKBps: 200 }, ctx());
-    try {
-      const both = await Promise.all([downloadKBps(proxy.port), downloadKBps(proxy.port)]);
-      for (const kbps of both) expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(bandwidthFault, { rateKBps: 200 }, ctx());
+    const both = await Promise.all([downloadKBps(proxy.port), downloadKBps(proxy.port)]);
+    for (const kbps of both) expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
   });
 
   it("approximates a shared uplink as its capacity split by its users, and says so", async () => {
     const params = bandwidthParams.parse({ sharedUplink: { mbps: 8, users: 5 } });
     expect(bandwidthRateKBps(params)).toBe(200);
     expect(bandwidthFault.describe(params)).toMatch(/APPROXIMATION/);
-    const remove = await applyFault(bandwidthFault, params, ctx());
-    try {
-      const kbps = await downloadKBps(proxy.port);
-      expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(bandwidthFault, params, ctx());
+    const kbps = await downloadKBps(proxy.port);
+    expect(within(kbps, 200, 0.1, 0), `${kbps.toFixed(1)} KB/s`).toBe(true);
   });
 
   it("rejects params that give both or neither of rateKBps and sharedUplink", () => {

@@ -43,6 +43,10 @@ export const bandwidthFault = toxicFault({
   description:
     "throughput limit per connection (KB/s); a shared uplink split by N users is an approximation, labelled as such",
   params: bandwidthParams,
+  random: {
+    weight: 2,
+    params: (rng) => ({ sharedUplink: { mbps: 200, users: rng.pick([500, 1000, 2000, 5000]) } }),
+  },
   toxic: (p) => ({ type: "bandwidth", attributes: { rate: bandwidthRateKBps(p) } }),
   describe: (p) =>
     p.sharedUplink

@@ -27,48 +27,34 @@ describe("blackhole fault against real toxiproxy", () => {
   const ctx = () => ({ client: toxi.client, proxy: proxy.name, toxicName: "bh" });
 
   it("holds every byte while in force (timeoutMs 0): the client waits in vain", async () => {
-    const remove = await applyFault(blackholeFault, {}, ctx());
-    try {
+    {
+      await using _fault = await applyFault(blackholeFault, {}, ctx());
       const r = await rawGet(proxy.port, 800, { keepAlive: true });
       expect(r.timedOut).toBe(true);
       expect(r.bytes).toBe(0);
-    } finally {
-      await remove();
     }
     expect((await rawGet(proxy.port)).bytes).toBeGreaterThan(0);
   });
 
   it("closes the connection after timeoutMs without a byte, within 10 % or 50 ms", async () => {
-    const remove = await applyFault(blackholeFault, { timeoutMs: 500 }, ctx());
-    try {
-      const r = await rawGet(proxy.port, 3000, { keepAlive: true });
-      expect(r.timedOut).toBe(false);
-      expect(r.bytes).toBe(0);
-      expect(within(r.totalMs, 500, 0.1, 50), `closed after ${r.totalMs.toFixed(0)} ms`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(blackholeFault, { timeoutMs: 500 }, ctx());
+    const r = await rawGet(proxy.port, 3000, { keepAlive: true });
+    expect(r.timedOut).toBe(false);
+    expect(r.bytes).toBe(0);
+    expect(within(r.totalMs, 500, 0.1, 50), `closed after ${r.totalMs.toFixed(0)} ms`).toBe(true);
   });
 
   it("drops the response and passes the close on when the server closes after answering", async () => {
-    const remove = await applyFault(blackholeFault, {}, ctx());
-    try {
-      const r = await rawGet(proxy.port, 2000);
-      expect(r.timedOut).toBe(false);
-      expect(r.bytes).toBe(0);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(blackholeFault, {}, ctx());
+    const r = await rawGet(proxy.port, 2000);
+    expect(r.timedOut).toBe(false);
+    expect(r.bytes).toBe(0);
   });
 
   it("swallows requests upstream: the server never answers", async () => {
-    const remove = await applyFault(blackholeFault, { stream: "upstream" }, ctx());
-    try {
-      const r = await rawGet(proxy.port, 600, { keepAlive: true });
-      expect(r.timedOut).toBe(true);
-      expect(r.bytes).toBe(0);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(blackholeFault, { stream: "upstream" }, ctx());
+    const r = await rawGet(proxy.port, 600, { keepAlive: true });
+    expect(r.timedOut).toBe(true);
+    expect(r.bytes).toBe(0);
   });
 });

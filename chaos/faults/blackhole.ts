@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toxicFault, toxicParams } from "./fault.js";
+import { drawStream, toxicFault, toxicParams } from "./fault.js";
 
 /**
  * Data stops getting through (toxiproxy's timeout toxic): with `timeoutMs` 0 the connection stays open and
@@ -16,6 +16,7 @@ export const blackholeFault = toxicFault({
   kind: "blackhole",
   description: "data stops getting through; connections hang (or close after timeoutMs)",
   params: blackholeParams,
+  random: { weight: 1, params: (rng) => ({ timeoutMs: rng.pick([0, 2000, 5000]), stream: drawStream(rng) }) },
   toxic: (p) => ({ type: "timeout", attributes: { timeout: p.timeoutMs } }),
   describe: (p) =>
     p.timeoutMs === 0

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Rng } from "../../kernel/pure/rng.js";
 import type { ToxicSpec, ToxiproxyClient } from "../toxiproxy-client.js";
 
 /** What a fault does on one link's proxy. Each fault kind lives in its own file and registers here by name. */
@@ -22,10 +23,20 @@ export interface FaultStep {
   run(ctx: FaultContext): Promise<unknown>;
 }
 
+/**
+ * How `--faults random` draws a kind: its weight among the kinds, and its params for a fault lasting
+ * `durationS`, drawn from the plan's generator.
+ */
+export interface RandomDraw<P extends z.ZodType> {
+  weight: number;
+  params(rng: Rng, durationS: number): z.input<P>;
+}
+
 export interface FaultKind<P extends z.ZodType> {
   kind: string;
   description: string;
   params: P;
+  random: RandomDraw<P>;
   /** True for faults that switch the whole proxy off: two of them must not overlap on one link. */
   togglesProxy: boolean;
   /** One line for plan output; approximations say so. */
@@ -55,6 +66,7 @@ export const toxicFault = <
   kind: string;
   description: string;
   params: P;
+  random: RandomDraw<P>;
   toxic: (params: z.infer<P>) => Pick<ToxicSpec, "type" | "attributes">;
   describe: (params: z.infer<P>) => string;
 }): FaultKind<P> => {
@@ -63,6 +75,7 @@ export const toxicFault = <
     kind: def.kind,
     description: def.description,
     params: def.params,
+    random: def.random,
     togglesProxy: false,
     describe: (p) => `${def.describe(p)} (${streamNote(p)})`,
     steps: (p, durationMs) => [
@@ -83,3 +96,11 @@ export const toxicFault = <
     remove,
   });
 };
+
+/** A value from min to max in steps of `by`, for random plans. */
+export const drawStep = (rng: Rng, min: number, max: number, by: number): number =>
+  min + by * rng.int(0, Math.floor((max - min) / by) + 1);
+
+/** A direction for random plans: requests a quarter of the time, responses otherwise. */
+export const drawStream = (rng: Rng): "upstream" | "downstream" =>
+  rng.next() < 0.25 ? "upstream" : "downstream";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFault, type FaultContext, type FaultStep } from "./fault.js";
+import { defineFault, drawStep, type FaultContext, type FaultStep } from "./fault.js";
 
 /**
  * The link goes down and up again with a period: down for `downFraction` of each period, then up. Each switch
@@ -35,6 +35,13 @@ export const flappingFault = defineFault({
   kind: "flapping",
   description: "link down and up again with a period (an unstable uplink)",
   params: flappingParams,
+  random: {
+    weight: 2,
+    params: (rng, durationS) => ({
+      periodS: Math.min(drawStep(rng, 1, 4, 0.5), durationS / 2),
+      downFraction: rng.pick([0.3, 0.5, 0.7]),
+    }),
+  },
   togglesProxy: true,
   describe: (p) =>
     `down ${Math.round(p.periodS * p.downFraction * 1000)} ms of every ${Math.round(p.periodS * 1000)} ms`,

@@ -11,18 +11,23 @@ import { resetPeerFault } from "./reset-peer.js";
 import { slicerFault } from "./slicer.js";
 import { slowCloseFault } from "./slow-close.js";
 
-/** Registry of fault kinds by name: a plan's `kind` picks one, its `params` are checked by the kind's schema. */
+/**
+ * The one registry of fault kinds, by name: everything that lists kinds derives from it — the fault-plan
+ * schema (a plan's `kind` picks one, its `params` are checked by the kind's schema), the random plans (each
+ * kind's weight and drawn params), the timeline and the plan output. Most drawn kinds first: random plans
+ * draw by weight in this order, so a seed keeps giving the same plan.
+ */
 export const faultKinds = {
   latency: latencyFault,
-  bandwidth: bandwidthFault,
   outage: outageFault,
+  bandwidth: bandwidthFault,
+  flapping: flappingFault,
+  ramp: rampFault,
   blackhole: blackholeFault,
   "reset-peer": resetPeerFault,
   "slow-close": slowCloseFault,
   "limit-data": limitDataFault,
   slicer: slicerFault,
-  flapping: flappingFault,
-  ramp: rampFault,
 } as const satisfies Record<string, FaultKind<z.ZodType>>;
 
 export type FaultKindName = keyof typeof faultKinds;

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../../kernel/testing/servers.js";
-import { median, timedGet, within } from "../testing/raw-http.js";
+import { median, startEchoServer } from "../../kernel/testing/servers.js";
+import { applyFault } from "../testing/apply-fault.js";
+import { timedGet, within } from "../testing/raw-http.js";
 import {
   startToxiproxyFixture,
   type TestProxy,
   type ToxiproxyFixture,
 } from "../testing/toxiproxy-fixture.js";
 import type { FaultContext } from "./fault.js";
-import { latencyFault, latencyParams } from "./latency.js";
+import { latencyFault } from "./latency.js";
 
 // Tolerance: 10 % of the added latency or 20 ms, whichever is larger.
 const samples = async (port: number, n: number): Promise<number[]> => {
@@ -34,14 +35,8 @@ describe("latency fault against real toxiproxy", () => {
   });
 
   const withFault = async (params: unknown, body: () => Promise<void>) => {
-    const p = latencyParams.parse(params);
-    const [apply, remove] = latencyFault.steps(p, 1000);
-    await apply?.run(ctx);
-    try {
-      await body();
-    } finally {
-      await remove?.run(ctx);
-    }
+    await using _fault = await applyFault(latencyFault, params, ctx);
+    await body();
   };
 
   it("adds the configured latency downstream, within 10 % or 20 ms", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toxicFault, toxicParams } from "./fault.js";
+import { drawStep, drawStream, toxicFault, toxicParams } from "./fault.js";
 
 /** Adds latency (+ jitter) to every chunk on the link; one-way, downstream by default (toxiproxy semantics). */
 export const latencyParams = z
@@ -15,6 +15,13 @@ export const latencyFault = toxicFault({
   kind: "latency",
   description: "added latency (+ jitter) per chunk, one direction",
   params: latencyParams,
+  random: {
+    weight: 4,
+    params: (rng) => {
+      const latencyMs = drawStep(rng, 100, 1500, 50);
+      return { latencyMs, jitterMs: drawStep(rng, 0, latencyMs / 4, 10), stream: drawStream(rng) };
+    },
+  },
   toxic: (p) => ({ type: "latency", attributes: { latency: p.latencyMs, jitter: p.jitterMs } }),
   describe: (p) => `+${p.latencyMs} ms${p.jitterMs > 0 ? ` ± ${p.jitterMs} ms` : ""}`,
 });

@@ -27,19 +27,17 @@ describe("limit-data fault against real toxiproxy", () => {
   it("truncates responses to exactly the byte limit, then serves them whole again", async () => {
     const whole = await rawGet(proxy.port);
     expect(whole.bytes).toBeGreaterThan(10_000);
-    const remove = await applyFault(
-      limitDataFault,
-      { bytes: 1234 },
-      { client: toxi.client, proxy: proxy.name, toxicName: "ld" },
-    );
-    try {
+    {
+      await using _fault = await applyFault(
+        limitDataFault,
+        { bytes: 1234 },
+        { client: toxi.client, proxy: proxy.name, toxicName: "ld" },
+      );
       for (let i = 0; i < 3; i++) {
         const r = await rawGet(proxy.port, 3000);
         expect(r.timedOut).toBe(false);
         expect(r.bytes).toBe(1234);
       }
-    } finally {
-      await remove();
     }
     expect((await rawGet(proxy.port)).bytes).toBe(whole.bytes);
   });

@@ -26,19 +26,17 @@ describe("outage fault against real toxiproxy", () => {
 
   it("refuses new connections while down and serves again after", async () => {
     expect((await rawGet(proxy.port)).errorCode).toBeNull();
-    const remove = await applyFault(
-      outageFault,
-      {},
-      { client: toxi.client, proxy: proxy.name, toxicName: "o" },
-    );
-    try {
+    {
+      await using _fault = await applyFault(
+        outageFault,
+        {},
+        { client: toxi.client, proxy: proxy.name, toxicName: "o" },
+      );
       for (let i = 0; i < 3; i++) {
         const r = await rawGet(proxy.port, 2000);
         expect(r.errorCode).toBe("ECONNREFUSED");
         expect(r.bytes).toBe(0);
       }
-    } finally {
-      await remove();
     }
     const after = await rawGet(proxy.port);
     expect(after.errorCode).toBeNull();

@@ -10,6 +10,7 @@ export const outageFault = defineFault({
   kind: "outage",
   description: "link down: proxy disabled, connections refused",
   params: outageParams,
+  random: { weight: 3, params: () => ({}) },
   togglesProxy: true,
   describe: () => "link down (connections refused)",
   steps: (_p, durationMs) => [

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ToxicSpec } from "../toxiproxy-client.js";
-import { defineFault, type FaultContext, type FaultStep, toxicParams } from "./fault.js";
+import { defineFault, drawStep, type FaultContext, type FaultStep, toxicParams } from "./fault.js";
 
 /**
  * A degradation that grows: latency stepping up (or bandwidth stepping down) in `steps` equal parts of the
@@ -68,6 +68,13 @@ export const rampFault = defineFault({
   kind: "ramp",
   description: "a degradation that grows in steps: latency up or bandwidth down",
   params: rampParams,
+  random: {
+    weight: 2,
+    params: (rng) =>
+      rng.next() < 0.7
+        ? { of: "latency" as const, fromMs: 50, toMs: drawStep(rng, 500, 2000, 250), steps: 4 }
+        : { of: "bandwidth" as const, fromKBps: 500, toKBps: drawStep(rng, 10, 100, 10), steps: 4 },
+  },
   togglesProxy: false,
   describe: (p) =>
     p.of === "latency"

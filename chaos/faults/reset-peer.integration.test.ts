@@ -27,15 +27,13 @@ describe("reset-peer fault against real toxiproxy", () => {
   const ctx = () => ({ client: toxi.client, proxy: proxy.name, toxicName: "rst" });
 
   it("resets connections (ECONNRESET) and stops after removal", async () => {
-    const remove = await applyFault(resetPeerFault, {}, ctx());
-    try {
+    {
+      await using _fault = await applyFault(resetPeerFault, {}, ctx());
       for (let i = 0; i < 3; i++) {
         const r = await rawGet(proxy.port, 2000);
         expect(r.errorCode).toBe("ECONNRESET");
         expect(r.bytes).toBe(0);
       }
-    } finally {
-      await remove();
     }
     const after = await rawGet(proxy.port);
     expect(after.errorCode).toBeNull();
@@ -43,13 +41,9 @@ describe("reset-peer fault against real toxiproxy", () => {
   });
 
   it("resets after timeoutMs, within 10 % or 50 ms", async () => {
-    const remove = await applyFault(resetPeerFault, { timeoutMs: 400, stream: "upstream" }, ctx());
-    try {
-      const r = await rawGet(proxy.port, 3000);
-      expect(r.errorCode).toBe("ECONNRESET");
-      expect(within(r.errorAtMs ?? -1, 400, 0.1, 50), `reset after ${r.errorAtMs?.toFixed(0)} ms`).toBe(true);
-    } finally {
-      await remove();
-    }
+    await using _fault = await applyFault(resetPeerFault, { timeoutMs: 400, stream: "upstream" }, ctx());
+    const r = await rawGet(proxy.port, 3000);
+    expect(r.errorCode).toBe("ECONNRESET");
+    expect(within(r.errorAtMs ?? -1, 400, 0.1, 50), `reset after ${r.errorAtMs?.toFixed(0)} ms`).toBe(true);
   });
 });

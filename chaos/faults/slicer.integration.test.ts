@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../../kernel/testing/servers.js";
+import { median, startEchoServer } from "../../kernel/testing/servers.js";
 import { applyFault } from "../testing/apply-fault.js";
-import { median, rawGet, within } from "../testing/raw-http.js";
+import { rawGet, within } from "../testing/raw-http.js";
 import {
   startToxiproxyFixture,
   type TestProxy,
@@ -29,23 +29,19 @@ describe("slicer fault against real toxiproxy", () => {
   it("cuts a response into pieces of about averageSize, delayUs apart (gap within 10 % or 5 ms)", async () => {
     const whole = await rawGet(proxy.port);
     expect(whole.chunks.length).toBeLessThanOrEqual(2);
-    const remove = await applyFault(
+    await using _fault = await applyFault(
       slicerFault,
       { averageSize: 500, sizeVariation: 100, delayUs: 20_000 },
       { client: toxi.client, proxy: proxy.name, toxicName: "sl" },
     );
-    try {
-      const r = await rawGet(proxy.port, 5000);
-      expect(r.bytes).toBe(whole.bytes);
-      // Slices are at most averageSize + sizeVariation bytes; toxiproxy halves chunks until they fit.
-      expect(r.chunks.length).toBeGreaterThanOrEqual(Math.floor(whole.bytes / 600));
-      for (const c of r.chunks) expect(c.size).toBeLessThanOrEqual(600);
-      const gaps = r.chunks.slice(1).map((c, i) => c.atMs - (r.chunks[i]?.atMs ?? 0));
-      const gap = median(gaps);
-      expect(within(gap, 20, 0.1, 5), `median gap ${gap.toFixed(1)} ms`).toBe(true);
-    } finally {
-      await remove();
-    }
+    const r = await rawGet(proxy.port, 5000);
+    expect(r.bytes).toBe(whole.bytes);
+    // Slices are at most averageSize + sizeVariation bytes; toxiproxy halves chunks until they fit.
+    expect(r.chunks.length).toBeGreaterThanOrEqual(Math.floor(whole.bytes / 600));
+    for (const c of r.chunks) expect(c.size).toBeLessThanOrEqual(600);
+    const gaps = r.chunks.slice(1).map((c, i) => c.atMs - (r.chunks[i]?.atMs ?? 0));
+    const gap = median(gaps);
+    expect(within(gap, 20, 0.1, 5), `median gap ${gap.toFixed(1)} ms`).toBe(true);
   });
 
   it("rejects a variation that toxiproxy cannot use", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toxicFault, toxicParams } from "./fault.js";
+import { drawStep, toxicFault, toxicParams } from "./fault.js";
 
 /**
  * Data is cut into small pieces of about `averageSize` bytes (± `sizeVariation`), each delayed by `delayUs`
@@ -22,6 +22,17 @@ export const slicerFault = toxicFault({
   kind: "slicer",
   description: "data sliced into small delayed pieces",
   params: slicerParams,
+  random: {
+    weight: 1,
+    params: (rng) => {
+      const averageSize = drawStep(rng, 64, 512, 32);
+      return {
+        averageSize,
+        sizeVariation: Math.max(1, Math.floor(averageSize / 4)),
+        delayUs: drawStep(rng, 1000, 10_000, 1000),
+      };
+    },
+  },
   toxic: (p) => ({
     type: "slicer",
     attributes: { average_size: p.averageSize, size_variation: p.sizeVariation, delay: p.delayUs },

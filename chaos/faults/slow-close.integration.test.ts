@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../../kernel/testing/servers.js";
+import { median, startEchoServer } from "../../kernel/testing/servers.js";
 import { applyFault } from "../testing/apply-fault.js";
-import { median, rawGet, within } from "../testing/raw-http.js";
+import { rawGet, within } from "../testing/raw-http.js";
 import {
   startToxiproxyFixture,
   type TestProxy,
@@ -35,17 +35,13 @@ describe("slow-close fault against real toxiproxy", () => {
   it("delays the close after the response by delayMs, within 10 % or 20 ms", async () => {
     const base = median([await closeLag(proxy.port), await closeLag(proxy.port), await closeLag(proxy.port)]);
     expect(base).toBeLessThan(20);
-    const remove = await applyFault(
+    await using _fault = await applyFault(
       slowCloseFault,
       { delayMs: 400 },
       { client: toxi.client, proxy: proxy.name, toxicName: "sc" },
     );
-    try {
-      const lags = [await closeLag(proxy.port), await closeLag(proxy.port), await closeLag(proxy.port)];
-      const lag = median(lags);
-      expect(within(lag, 400, 0.1, 20), `close lag ${lag.toFixed(0)} ms`).toBe(true);
-    } finally {
-      await remove();
-    }
+    const lags = [await closeLag(proxy.port), await closeLag(proxy.port), await closeLag(proxy.port)];
+    const lag = median(lags);
+    expect(within(lag, 400, 0.1, 20), `close lag ${lag.toFixed(0)} ms`).toBe(true);
   });
 });

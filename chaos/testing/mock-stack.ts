@@ -1,13 +1,15 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runFiles } from "../../kernel/run-files.js";
 import { RunStateRecorder } from "../../kernel/run-state.js";
 import { requireTool } from "../../kernel/testing/tools.js";
 import { type Stack, type StackOptions, startStack } from "../stack.js";
 
 /**
  * The real mock for integration tests: every part its own process behind its own toxiproxy link, started
- * by the same code a run uses (needs `node scripts/build.mjs` and toxiproxy). `close()` stops everything.
+ * by the same code a run uses (needs `node scripts/build.mjs` and toxiproxy). `close()` (or leaving an
+ * `await using` scope) stops everything and marks the run ended.
  */
 export interface TestStack extends Stack {
   runDir: string;
@@ -21,7 +23,7 @@ export const startTestStack = async (
 ): Promise<TestStack> => {
   const toxiproxy = requireTool("toxiproxy");
   const runDir = mkdtempSync(join(tmpdir(), "ph-mock-"));
-  mkdirSync(join(runDir, "logs"), { recursive: true });
+  mkdirSync(runFiles(runDir).logs, { recursive: true });
   const runId = `t${Date.now().toString(36)}`;
   const recorder = new RunStateRecorder(runDir, runId);
   const stack = await startStack({
@@ -33,14 +35,11 @@ export const startTestStack = async (
     recorder,
     mock,
   });
-  return {
-    ...stack,
-    runDir,
-    close: async () => {
-      await stack.stop();
-      recorder.end();
-    },
+  const close = async () => {
+    await stack.stop();
+    recorder.end();
   };
+  return { ...stack, runDir, close, [Symbol.asyncDispose]: close };
 };
 
 /** Reads one series from a part's /metrics (exact name and labels), or NaN. */

@@ -78,12 +78,6 @@ export const timedGet = async (port: number, timeoutMs = 5000): Promise<number> 
   return last ? last.atMs : r.endedAtMs;
 };
 
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
 /** `actual` is within `pct` of `expected` or within `absMs`, whichever is larger: the tolerance rule of tests. */
 export const within = (actual: number, expected: number, pct: number, abs: number): boolean =>
   Math.abs(actual - expected) <= Math.max(expected * pct, abs);

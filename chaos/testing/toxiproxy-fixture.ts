@@ -1,5 +1,4 @@
 import { allocatePorts } from "../../kernel/ports.js";
-import { stopRecorded } from "../../kernel/processes.js";
 import { requireTool } from "../../kernel/testing/tools.js";
 import { ToxiproxyClient, type ToxiproxyClientOptions } from "../toxiproxy-client.js";
 import { startToxiproxy } from "../toxiproxy-server.js";
@@ -9,7 +8,8 @@ export interface TestProxy {
   port: number;
 }
 
-export interface ToxiproxyFixture {
+/** A real toxiproxy server of the pinned version on loopback; `stop()` (or `await using`) ends it. */
+export interface ToxiproxyFixture extends AsyncDisposable {
   adminUrl: string;
   client: ToxiproxyClient;
   /** Creates a proxy on a free loopback port in front of `upstreamPort`. */
@@ -17,24 +17,27 @@ export interface ToxiproxyFixture {
   stop(): Promise<void>;
 }
 
-/** A real toxiproxy server of the pinned version on loopback, for integration tests; `stop()` ends it. */
+/** For integration tests and benchmarks. */
 export const startToxiproxyFixture = async (
   options: ToxiproxyClientOptions = {},
 ): Promise<ToxiproxyFixture> => {
   const tool = requireTool("toxiproxy");
-  const [adminPort] = (await allocatePorts(1)) as [number];
-  const server = await startToxiproxy(tool.path, adminPort);
+  const [port] = (await allocatePorts(1)) as [number];
+  const server = await startToxiproxy({ binary: tool.path, port });
   const client = new ToxiproxyClient(server.adminUrl, options);
   return {
     adminUrl: server.adminUrl,
     client,
     proxy: async (name, upstreamPort) => {
-      const [port] = (await allocatePorts(1)) as [number];
-      await client.createProxy({ name, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${upstreamPort}` });
-      return { name, port };
+      const [listen] = (await allocatePorts(1)) as [number];
+      await client.createProxy({
+        name,
+        listen: `127.0.0.1:${listen}`,
+        upstream: `127.0.0.1:${upstreamPort}`,
+      });
+      return { name, port: listen };
     },
-    stop: async () => {
-      await stopRecorded(server.record);
-    },
+    stop: server.stop,
+    [Symbol.asyncDispose]: server.stop,
   };
 };
