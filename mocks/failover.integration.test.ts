@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { scrapeMetric, startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
+import { sleep } from "../kernel/sleep.js";
 import { runOpenLoad } from "./testing/load.js";
 
 /**
@@ -28,7 +29,7 @@ const loadWithCut = async (stack: TestStack, ratePerS: number, durationMs: numbe
   const tag = Date.now().toString(36);
   let cutAt = Number.NaN;
   const cut = (async () => {
-    await new Promise((r) => setTimeout(r, cutAtMs));
+    await sleep(cutAtMs);
     await stack.client.setEnabled(stack.proxyFor("gateway-dossier-primary"), false);
     cutAt = Date.now();
   })();
@@ -119,7 +120,7 @@ describe("dossier service failover (process per part, real toxiproxy)", () => {
         signal: AbortSignal.timeout(5000),
       });
       pending = ((await res.json()) as { pending: number }).pending;
-      if (pending !== 0) await new Promise((r) => setTimeout(r, 100));
+      if (pending !== 0) await sleep(100);
     }
     expect(pending).toBe(0);
     const missingNationally: string[] = [];

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scrapeMetric, startTestStack, type TestStack } from "../chaos/testing/mock-stack.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "../kernel/sleep.js";
 
 /** Provincial → national sync through the outbox, across an outage of the province-national link. */
 describe("national sync outbox (process per part, real toxiproxy)", () => {

@@ -1,13 +1,13 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { sleep } from "../kernel/sleep.js";
 import { buildApp as buildGateway } from "./gateway/app.js";
 import { buildPart, PartConfig } from "./parts.js";
 import { buildApp as buildPayment } from "./payment/app.js";
 import { type InProcessMock, startInProcessMock } from "./testing/in-process.js";
 import { mockVariantNames, variantBehaviour } from "./variants.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

@@ -1,3 +1,4 @@
+import { sleep } from "../../kernel/sleep.js";
 import type { Upstream } from "../lib/upstream.js";
 import type { StoreOp } from "./store.js";
 
@@ -100,7 +101,7 @@ export class Replicator {
         return false;
       })
       .then(async (ok) => {
-        if (!ok && !this.stopped) await new Promise((r) => setTimeout(r, 200));
+        if (!ok && !this.stopped) await sleep(200);
         this.inFlight = false;
         this.pump();
       });

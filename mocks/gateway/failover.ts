@@ -1,3 +1,4 @@
+import { sleep } from "../../kernel/sleep.js";
 import type { Upstream, UpstreamReply } from "../lib/upstream.js";
 
 export interface FailoverOptions {
@@ -15,8 +16,6 @@ export interface FailoverEvent {
 }
 
 type Node = "primary" | "standby";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Routes dossier traffic to the acting primary and fails over: the primary is health-checked through its

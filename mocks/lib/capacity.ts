@@ -1,3 +1,4 @@
+import { sleep } from "../../kernel/sleep.js";
 /**
  * A part's finite capacity: `workers` requests are served at once, each holding its worker for
  * `serviceTimeMs`, so throughput is at most workers / serviceTime. Requests beyond that wait in the part's
@@ -14,8 +15,6 @@ export interface PoolStats {
   peakQueued: number;
   completed: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class WorkerPool {
   private busy = 0;

@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { expect } from "vitest";
 import { type OperationId, type OperationSpec, operations } from "../../contract/operations.js";
 import { maXacThuc } from "../../contract/payment.js";
+import { sleep } from "../../kernel/sleep.js";
 
 /**
  * One walk through every operation of the portal contract, against any running implementation. Each
@@ -50,18 +51,19 @@ export const httpSend =
     return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, text };
   };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export const paymentSecretForTests = "synthetic-shared-secret";
 
-export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set<number>>> => {
-  const seen = new Map<OperationId, Set<number>>();
-  const call = async (
-    id: OperationId,
-    path: string,
-    init: Parameters<Send>[3] = {},
-    expectStatus?: number,
-  ): Promise<Exchange & { json: Record<string, unknown> }> => {
+type Call = (
+  id: OperationId,
+  path: string,
+  init?: Parameters<Send>[3],
+  expectStatus?: number,
+) => Promise<Exchange & { json: Record<string, unknown> }>;
+
+/** One exchange checked against the contract (declared status, schema, headers), recorded in `seen`. */
+const contractCall =
+  (send: Send, seen: Map<OperationId, Set<number>>): Call =>
+  async (id, path, init = {}, expectStatus) => {
     const spec: OperationSpec = operations[id];
     const ex = await send(spec.server, spec.method.toUpperCase() as "GET" | "POST", path, init);
     const declared = spec.responses[ex.status];
@@ -83,9 +85,11 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
     seen.set(id, set);
     return { ...ex, json: (ex.body ?? {}) as Record<string, unknown> };
   };
-  const errorCode = (ex: Exchange) => (ex.body as { error?: { code?: string } } | null)?.error?.code;
 
-  // Catalogue
+const errorCode = (ex: Exchange) => (ex.body as { error?: { code?: string } } | null)?.error?.code;
+
+/** Catalogue: search and lookup; returns a procedure to file dossiers under. */
+const catalogue = async (call: Call): Promise<{ code: string }> => {
   const search = await call("searchProcedures", "/api/v1/procedures?q=khai&limit=5", {}, 200);
   const items = search.json.items as Array<{ code: string; feeVnd: number }>;
   expect(items.length).toBeGreaterThan(0);
@@ -94,8 +98,11 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   await call("getProcedure", `/api/v1/procedures/${procedure.code}`, {}, 200);
   await call("getProcedure", "/api/v1/procedures/9.999999", {}, 404);
   await call("getProcedure", "/api/v1/procedures/not-a-code", {}, 400);
+  return procedure;
+};
 
-  // Sign-in: authorization code → tokens, verified against the published keys
+/** Sign-in: authorization code → tokens, verified against the published keys. */
+const signIn = async (call: Call): Promise<{ citizenId: string; bearer: Record<string, string> }> => {
   const citizenId = `999${String(Date.now() % 1e9).padStart(9, "0")}`;
   const discovery = await call("oidcConfiguration", "/.well-known/openid-configuration", {}, 200);
   const jwks = await call("jwks", "/api/v1/auth/jwks", {}, 200);
@@ -128,19 +135,30 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   expect(payload.sub).toBe(citizenId);
   expect(payload.nonce).toBe("nonce-1");
   const bearer = { authorization: `Bearer ${String(tokens.json.access_token)}` };
+  return { citizenId, bearer };
+};
 
-  // Population
+/** Population: a citizen may look up only themself. */
+const population = async (call: Call, citizenId: string, bearer: Record<string, string>) => {
   const citizen = await call("getCitizen", `/api/v1/citizens/${citizenId}`, { headers: bearer }, 200);
   expect(citizen.json.synthetic).toBe(true);
   await call("getCitizen", `/api/v1/citizens/${citizenId}`, {}, 401);
   await call("getCitizen", "/api/v1/citizens/999111111111", { headers: bearer }, 403);
+  return String(citizen.json.fullName);
+};
 
-  // Dossier intake and lookups
+/** Dossier intake and lookups; returns the new dossier's code and its idempotency key. */
+const intake = async (
+  call: Call,
+  procedure: { code: string },
+  applicant: { citizenId: string; fullName: string },
+  bearer: Record<string, string>,
+): Promise<{ code: string; key: string }> => {
   const key = `contract-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   const submission = {
     procedureCode: procedure.code,
     agencyCode: "000.00.07.H12",
-    applicant: { citizenId, fullName: String(citizen.json.fullName) },
+    applicant,
     attachments: [{ name: "don.pdf", sizeBytes: 120_000, sha256: "a".repeat(64) }],
     fees: [{ code: "LE_PHI", amountVnd: 50_000 }],
   };
@@ -171,8 +189,11 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   const byKey = await call("findDossiersByKey", `/api/v1/dossiers?idempotencyKey=${key}`, {}, 200);
   expect((byKey.json.items as unknown[]).length).toBe(1);
   await call("findDossiersByKey", "/api/v1/dossiers?idempotencyKey=x", {}, 400);
+  return { code, key };
+};
 
-  // Officer actions along the status graph; an illegal jump is refused
+/** Officer actions along the status graph; an illegal jump is refused. */
+const officerMoves = async (call: Call, code: string) => {
   const move = (toStatus: number, expected: number) =>
     call(
       "transitionDossier",
@@ -197,8 +218,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
     { body: { toStatus: 2, officerId: "CB-7" } },
     404,
   );
+};
 
-  // Payment: INIT through the portal, the citizen pays, the result arrives by callback
+/** Payment: INIT through the portal, the citizen pays, the result arrives by callback. */
+const portalPayment = async (call: Call, code: string) => {
   const paymentCreated = await call(
     "createPayment",
     "/api/v1/payments",
@@ -243,8 +266,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
     400,
   );
   expect(errorCode(forged)).toBe("BAD_CHECKSUM");
+};
 
-  // Payment platform INIT, directly
+/** Payment platform INIT, directly. */
+const platformInit = async (call: Call, code: string) => {
   const init = { MaThamChieu: code, SoTien: 10_000, NoiDung: "Le phi" };
   await call(
     "paymentInit",
@@ -259,8 +284,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
     400,
   );
   expect(errorCode(badInit)).toBe("BAD_CHECKSUM");
+};
 
-  // National sync: the outbox delivers; the national portal's own interface
+/** National sync: the outbox delivers the dossier's status to the national portal. */
+const outboxDelivery = async (call: Call, code: string) => {
   let national: Record<string, unknown> = {};
   for (let i = 0; i < 60 && national.status !== 4; i++) {
     national = (await call("nationalDossier", `/api/v1/sync/dossiers/${code}`, {}, 200)).json;
@@ -269,6 +296,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   expect(national).toMatchObject({ found: true, status: 4 });
   await call("nationalDossier", "/api/v1/sync/dossiers/bad", {}, 400);
   await call("syncStatus", "/api/v1/sync/status", {}, 200);
+};
+
+/** The national portal's own interface: login, push, progress and lookup, with their error codes. */
+const nationalPortal = async (call: Call, code: string, procedure: { code: string }) => {
   const login = await call(
     "nationalLogin",
     "/login",
@@ -335,8 +366,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
     (await call("traCuuHoSo", "/TraCuuHoSo?MaHoSo=000.00.07.H12-250101-0001", {}, 200)).json.error_code,
   ).toBe("04");
   await call("traCuuHoSo", "/TraCuuHoSo", {}, 400);
+};
 
-  // Document management
+/** Document management: draft, forward (holder only), sign (holder only, once). */
+const documents = async (call: Call, code: string) => {
   const doc = await call(
     "createDocument",
     "/api/v1/documents",
@@ -368,8 +401,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   );
   expect(signed.json.state).toBe("signed");
   await call("signDocument", `/api/v1/documents/${docId}/sign`, { body: { officerId: "CB-2" } }, 409);
+};
 
-  // Reporting
+/** Reporting and online meetings. */
+const reportingAndMeetings = async (call: Call) => {
   const report = await call(
     "dossierReport",
     "/api/v1/reports/dossiers?groupBy=status&from=2025-07-01&to=2025-07-31",
@@ -398,8 +433,10 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   );
   expect(left.json.participants).toBe(0);
   await call("leaveMeeting", "/api/v1/meetings/HOP-999/leave", { body: { participantId: "CB-1" } }, 404);
+};
 
-  // Conventions: unknown routes and malformed JSON are coded 4xx, never 500
+/** Conventions: unknown routes and malformed JSON are coded 4xx, never 500. */
+const conventions = async (send: Send, key: string) => {
   const missing = await send("gateway", "GET", "/api/v1/nothing-here");
   expect(missing.status).toBe(404);
   expect(errorCode(missing)).toBe("NOT_FOUND");
@@ -409,5 +446,23 @@ export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set
   });
   expect(malformed.status).toBe(400);
   expect(errorCode(malformed)).toBe("BAD_REQUEST");
+};
+
+/** The walk, group by group; later groups use what earlier ones made (a procedure, a citizen, a dossier). */
+export const exerciseContract = async (send: Send): Promise<Map<OperationId, Set<number>>> => {
+  const seen = new Map<OperationId, Set<number>>();
+  const call = contractCall(send, seen);
+  const procedure = await catalogue(call);
+  const { citizenId, bearer } = await signIn(call);
+  const fullName = await population(call, citizenId, bearer);
+  const { code, key } = await intake(call, procedure, { citizenId, fullName }, bearer);
+  await officerMoves(call, code);
+  await portalPayment(call, code);
+  await platformInit(call, code);
+  await outboxDelivery(call, code);
+  await nationalPortal(call, code, procedure);
+  await documents(call, code);
+  await reportingAndMeetings(call);
+  await conventions(send, key);
   return seen;
 };

@@ -1,3 +1,5 @@
+import { sleep } from "../../kernel/sleep.js";
+
 /**
  * A small open-model load loop for tests: starts `fire(i)` every 1/rate seconds whatever the answers do
  * (a slow portal cannot slow the load down), bounded in count, time and concurrency; a start that would
@@ -19,7 +21,7 @@ export const runOpenLoad = async (o: LoadOptions): Promise<{ started: number; dr
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / o.ratePerS;
     const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 1) await sleep(wait);
     if (running.size >= limit) {
       dropped++;
       continue;
