@@ -66,32 +66,29 @@ const countChange = (a: number | null, b: number | null): Change => {
   return b > a ? "regression" : b < a ? "better" : "same";
 };
 
-/** What got better or worse from run A to run B: criteria, per-step percentiles, resilience figures, dossiers. */
-export const compareVerdicts = (
-  a: Verdict,
-  b: Verdict,
-  t: CompareTolerances = defaultTolerances,
-): Comparison => {
-  const rows: CompareRow[] = [];
-  const rank = { passed: 0, inconclusive: 1, failed: 2 } as const;
-  rows.push({
-    section: "outcome",
-    item: "outcome",
-    a: a.outcome,
-    b: b.outcome,
-    change:
-      a.outcome === b.outcome
-        ? "same"
-        : b.outcome === "failed" && a.outcome !== "failed"
-          ? "regression"
-          : rank[b.outcome] > rank[a.outcome]
-            ? "worse"
-            : "better",
-  });
+const outcomeRank = { passed: 0, inconclusive: 1, failed: 2 } as const;
 
+/** Turning failed is a regression; any other move is worse or better by rank (passed < inconclusive < failed). */
+const outcomeRow = (a: Verdict, b: Verdict): CompareRow => ({
+  section: "outcome",
+  item: "outcome",
+  a: a.outcome,
+  b: b.outcome,
+  change:
+    a.outcome === b.outcome
+      ? "same"
+      : b.outcome === "failed" && a.outcome !== "failed"
+        ? "regression"
+        : outcomeRank[b.outcome] > outcomeRank[a.outcome]
+          ? "worse"
+          : "better",
+});
+
+/** Every criterion of either run: pass → fail regresses, and so does a new criterion that fails. */
+const criteriaRows = (a: Verdict, b: Verdict): CompareRow[] => {
   const critA = new Map(a.criteria.map((c) => [c.id, c]));
   const critB = new Map(b.criteria.map((c) => [c.id, c]));
-  for (const id of new Set([...critA.keys(), ...critB.keys()])) {
+  return [...new Set([...critA.keys(), ...critB.keys()])].map((id) => {
     const ca = critA.get(id);
     const cb = critB.get(id);
     const state = (c: typeof ca) => (c === undefined ? null : c.passed ? "pass" : "fail");
@@ -101,16 +98,20 @@ export const compareVerdicts = (
     else if (ca.passed && !cb.passed) change = "regression";
     else if (!ca.passed && cb.passed) change = "better";
     else change = "same";
-    rows.push({
+    return {
       section: "criteria",
       item: id,
       a: state(ca),
       b: state(cb),
       change,
       note: `observed ${ca?.observed ?? "—"} → ${cb?.observed ?? "—"} ${cb?.unit ?? ca?.unit ?? ""}`.trim(),
-    });
-  }
+    };
+  });
+};
 
+/** Each of B's steps: p50, p95 and p99 against the latency tolerances, error rate against the rate's. */
+const stepRows = (a: Verdict, b: Verdict, t: CompareTolerances): CompareRow[] => {
+  const rows: CompareRow[] = [];
   const stepsA = new Map(a.steps.map((s) => [s.step, s]));
   for (const sb of b.steps) {
     const sa = stepsA.get(sb.step);
@@ -137,62 +138,74 @@ export const compareVerdicts = (
       change: rateChange(sa.errorRate, sb.errorRate, t),
     });
   }
+  return rows;
+};
 
+/** Faults both runs had: time to recover (judged), time to detect and error rate during (informational). */
+const faultRows = (a: Verdict, b: Verdict, t: CompareTolerances): CompareRow[] => {
   const faultsA = new Map(a.faults.map((f) => [f.id, f]));
-  for (const fb of b.faults) {
+  return b.faults.flatMap((fb): CompareRow[] => {
     const fa = faultsA.get(fb.id);
-    if (!fa) continue; // a different plan: nothing to compare the fault with
-    rows.push({
-      section: "faults",
-      item: `${fb.id} time to recover (ms)`,
-      a: fa.timeToRecoverMs,
-      b: fb.timeToRecoverMs,
-      change: durationChange(fa.timeToRecoverMs, fb.timeToRecoverMs, t),
-    });
-    rows.push({
-      section: "faults",
-      item: `${fb.id} time to detect (ms)`,
-      a: fa.timeToDetectMs,
-      b: fb.timeToDetectMs,
-      change:
-        fa.timeToDetectMs === fb.timeToDetectMs
-          ? "same"
-          : (fb.timeToDetectMs ?? Number.POSITIVE_INFINITY) > (fa.timeToDetectMs ?? Number.POSITIVE_INFINITY)
-            ? "worse"
-            : "better",
-    });
-    rows.push({
-      section: "faults",
-      item: `${fb.id} error rate during`,
-      a: fa.errorRateDuring,
-      b: fb.errorRateDuring,
-      change:
-        rateChange(fa.errorRateDuring, fb.errorRateDuring, t) === "regression"
-          ? "worse"
-          : rateChange(fa.errorRateDuring, fb.errorRateDuring, t),
-      note: "informational: error rates inside a fault vary with its exact timing",
-    });
-  }
+    if (!fa) return []; // a different plan: nothing to compare the fault with
+    const duringChange = rateChange(fa.errorRateDuring, fb.errorRateDuring, t);
+    return [
+      {
+        section: "faults",
+        item: `${fb.id} time to recover (ms)`,
+        a: fa.timeToRecoverMs,
+        b: fb.timeToRecoverMs,
+        change: durationChange(fa.timeToRecoverMs, fb.timeToRecoverMs, t),
+      },
+      {
+        section: "faults",
+        item: `${fb.id} time to detect (ms)`,
+        a: fa.timeToDetectMs,
+        b: fb.timeToDetectMs,
+        change:
+          fa.timeToDetectMs === fb.timeToDetectMs
+            ? "same"
+            : (fb.timeToDetectMs ?? Number.POSITIVE_INFINITY) >
+                (fa.timeToDetectMs ?? Number.POSITIVE_INFINITY)
+              ? "worse"
+              : "better",
+      },
+      {
+        section: "faults",
+        item: `${fb.id} error rate during`,
+        a: fa.errorRateDuring,
+        b: fb.errorRateDuring,
+        change: duringChange === "regression" ? "worse" : duringChange,
+        note: "informational: error rates inside a fault vary with its exact timing",
+      },
+    ];
+  });
+};
 
-  const d = (v: Verdict) => v.dossiers;
-  for (const [item, get] of [
-    ["lost", (v: Verdict) => d(v).lost],
-    ["duplicated", (v: Verdict) => d(v).duplicated],
-    ["illegal transitions", (v: Verdict) => d(v).illegalTransitions],
-    ["stuck", (v: Verdict) => d(v).stuck],
-    ["lookup errors", (v: Verdict) => d(v).lookupErrors],
-  ] as const) {
+const dossierCounts: ReadonlyArray<readonly [string, (v: Verdict) => number | null]> = [
+  ["lost", (v) => v.dossiers.lost],
+  ["duplicated", (v) => v.dossiers.duplicated],
+  ["illegal transitions", (v) => v.dossiers.illegalTransitions],
+  ["stuck", (v) => v.dossiers.stuck],
+  ["lookup errors", (v) => v.dossiers.lookupErrors],
+];
+
+const dossierRows = (a: Verdict, b: Verdict): CompareRow[] =>
+  dossierCounts.map(([item, get]) => {
     const va = get(a);
     const vb = get(b);
-    rows.push({ section: "dossiers", item, a: va, b: vb, change: countChange(va, vb) });
-  }
+    return { section: "dossiers", item, a: va, b: vb, change: countChange(va, vb) };
+  });
 
-  const measured: Array<[string, (v: Verdict) => number | null]> = [
-    ["failover duration (ms)", (v) => v.failover.durationMs.value],
-    ["queue drain time (ms)", (v) => v.queue.drainTimeMs.value],
-    ["national-sync drain time (ms)", (v) => v.sync.drainTimeMs?.value ?? null],
-  ];
-  for (const [item, get] of measured) {
+const measuredDurations: ReadonlyArray<readonly [string, (v: Verdict) => number | null]> = [
+  ["failover duration (ms)", (v) => v.failover.durationMs.value],
+  ["queue drain time (ms)", (v) => v.queue.drainTimeMs.value],
+  ["national-sync drain time (ms)", (v) => v.sync.drainTimeMs?.value ?? null],
+];
+
+/** Failover, queue and sync durations either run measured, then the queue's peak (never a regression). */
+const resilienceRows = (a: Verdict, b: Verdict, t: CompareTolerances): CompareRow[] => {
+  const rows: CompareRow[] = [];
+  for (const [item, get] of measuredDurations) {
     const va = get(a);
     const vb = get(b);
     if (va === null && vb === null) continue;
@@ -215,7 +228,23 @@ export const compareVerdicts = (
               ? "better"
               : "same",
     });
+  return rows;
+};
 
+/** What got better or worse from run A to run B: criteria, per-step percentiles, resilience figures, dossiers. */
+export const compareVerdicts = (
+  a: Verdict,
+  b: Verdict,
+  t: CompareTolerances = defaultTolerances,
+): Comparison => {
+  const rows: CompareRow[] = [
+    outcomeRow(a, b),
+    ...criteriaRows(a, b),
+    ...stepRows(a, b, t),
+    ...faultRows(a, b, t),
+    ...dossierRows(a, b),
+    ...resilienceRows(a, b, t),
+  ];
   return {
     runA: a.runId,
     runB: b.runId,

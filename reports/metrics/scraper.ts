@@ -1,6 +1,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
+import { sleep } from "../../kernel/sleep.js";
 import { parsePrometheusText } from "./prometheus.js";
 
 /**
@@ -24,8 +25,6 @@ export interface ScraperOptions {
   /** Through the run's guarded dialler (loopback only by default). */
   http?: GuardedHttp;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Samples a target's Prometheus /metrics during a run into NDJSON. One request at a time, each with a timeout;

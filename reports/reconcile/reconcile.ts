@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dossierCodePattern } from "../../contract/common.js";
 import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
+import { sleep } from "../../kernel/sleep.js";
 import type { DossierRecord } from "./records.js";
 import { finalStatuses, firstIllegalStep, type HistoryEntry } from "./transitions.js";
 
@@ -76,7 +77,7 @@ const lookup = async (
     } catch (e) {
       if (attempt === 2) return { kind: "error", detail: (e as Error).message };
     }
-    await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    await sleep(200 * 2 ** attempt);
   }
   return { kind: "error", detail: "unreachable" };
 };
@@ -97,7 +98,7 @@ const throttled = async <T>(
       if (item === undefined) return;
       const due = started + (i * 1000) / maxPerS;
       const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleep(wait);
       await task(item);
     }
   };
@@ -129,6 +130,73 @@ const asDossier = (body: unknown): LookedUpDossier | null => {
   };
 };
 
+const emptySummary = (submitted: number, acknowledged: number): DossierSummary => ({
+  submitted,
+  acknowledged,
+  found: 0,
+  lost: 0,
+  duplicated: 0,
+  stuck: 0,
+  illegalTransitions: 0,
+  examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
+  lookupErrors: 0,
+  notes: [],
+});
+
+/** How the dossiers found by code moved, for telling stuck ones from unprocessed ones at the end. */
+interface Progress {
+  /** Found with a status history at all. */
+  withHistory: number;
+  /** Taken up: their status moved past the first. */
+  progressed: number;
+  /** Still at their first status. */
+  unprocessed: number;
+  /** Taken up, then stalled past the deadline. */
+  stuckCandidates: string[];
+}
+
+/**
+ * The conclusions drawn once every lookup is done: never-acknowledged submissions, whether illegal moves and
+ * stuck dossiers could be checked at all, the stuck ones, and lookups that failed.
+ */
+const conclude = (
+  summary: DossierSummary,
+  records: number,
+  p: Progress,
+  stuckAfterMs: number,
+  example: (list: string[], text: string) => void,
+): void => {
+  const unacked = records - summary.acknowledged;
+  if (unacked > 0)
+    summary.notes.push(
+      `${unacked} submissions were never acknowledged (every attempt failed); they are not counted as lost`,
+    );
+  if (p.withHistory === 0) {
+    summary.illegalTransitions = null;
+    summary.stuck = null;
+    summary.notes.push(
+      "the portal returned no status history, so transitions and progress cannot be checked",
+    );
+  } else if (p.progressed === 0) {
+    // Nothing moved at all: a portal where no officer works cannot be told from one that is stuck.
+    summary.stuck = null;
+    summary.notes.push(
+      `no dossier progressed past its first status during the run, so stuck dossiers cannot be told from unprocessed ones (deadline ${stuckAfterMs / 1000} s)`,
+    );
+  } else {
+    summary.stuck = p.stuckCandidates.length;
+    for (const s of p.stuckCandidates) example(summary.examples.stuck, s);
+    if (p.unprocessed > 0)
+      summary.notes.push(
+        `${p.unprocessed} dossiers were still at their first status (not yet taken up); only dossiers taken up and then stalled for ${stuckAfterMs / 1000} s count as stuck`,
+      );
+  }
+  if (summary.lookupErrors > 0)
+    summary.notes.push(
+      `${summary.lookupErrors} lookups failed after retries; those dossiers are neither found nor lost`,
+    );
+};
+
 /**
  * Looks every acknowledged dossier up through the portal's own API: by code (found or lost, its status
  * history checked for illegal moves and for progress) and by idempotency key (more than one dossier for a
@@ -144,18 +212,7 @@ export const reconcile = async (
   const now = options.now ?? Date.now;
   const deadline = Date.now() + (options.budgetMs ?? 300_000);
   const acked = records.filter((r) => r.kind === "acknowledged" && r.code !== undefined);
-  const summary: DossierSummary = {
-    submitted: records.length,
-    acknowledged: acked.length,
-    found: 0,
-    lost: 0,
-    duplicated: 0,
-    stuck: 0,
-    illegalTransitions: 0,
-    examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
-    lookupErrors: 0,
-    notes: [],
-  };
+  const summary = emptySummary(records.length, acked.length);
   const example = (list: string[], text: string) => {
     if (list.length < maxExamples) list.push(text);
   };
@@ -171,10 +228,7 @@ export const reconcile = async (
     if (keys.size > 1)
       summary.notes.push(`code ${code} was acknowledged for ${keys.size} different submissions`);
   }
-  let progressed = 0;
-  let unprocessed = 0;
-  let withHistory = 0;
-  const stuckCandidates: string[] = [];
+  const progress: Progress = { withHistory: 0, progressed: 0, unprocessed: 0, stuckCandidates: [] };
   const base = options.baseUrl.replace(/\/$/, "");
   const http = options.http ?? loopbackHttp();
   await throttled(acked, options.concurrency ?? 16, options.maxPerS ?? 500, async (r) => {
@@ -189,7 +243,7 @@ export const reconcile = async (
       summary.found++;
       const d = asDossier(byCode.body);
       if (d?.history && d.history.length > 0) {
-        withHistory++;
+        progress.withHistory++;
         const illegal = firstIllegalStep(d.history, d.status);
         if (illegal !== null) {
           summary.illegalTransitions = (summary.illegalTransitions ?? 0) + 1;
@@ -200,10 +254,10 @@ export const reconcile = async (
         // Stuck means stalled mid-process: taken up, then no progress past the deadline. A dossier nobody
         // has touched yet is unprocessed (a short run cannot work through a day's intake), not stuck.
         if (d.history.some((h) => h.status !== first.status)) {
-          progressed++;
+          progress.progressed++;
           if (!finalStatuses.has(last.status) && now() - Date.parse(last.at) > stuckAfterMs)
-            stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
-        } else unprocessed++;
+            progress.stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
+        } else progress.unprocessed++;
       }
     } else if (byCode.kind === "missing") {
       summary.lost++;
@@ -223,35 +277,7 @@ export const reconcile = async (
       }
     } else if (byKey.kind === "error") summary.lookupErrors++;
   });
-  const unacked = records.length - acked.length;
-  if (unacked > 0)
-    summary.notes.push(
-      `${unacked} submissions were never acknowledged (every attempt failed); they are not counted as lost`,
-    );
-  if (withHistory === 0) {
-    summary.illegalTransitions = null;
-    summary.stuck = null;
-    summary.notes.push(
-      "the portal returned no status history, so transitions and progress cannot be checked",
-    );
-  } else if (progressed === 0) {
-    // Nothing moved at all: a portal where no officer works cannot be told from one that is stuck.
-    summary.stuck = null;
-    summary.notes.push(
-      `no dossier progressed past its first status during the run, so stuck dossiers cannot be told from unprocessed ones (deadline ${stuckAfterMs / 1000} s)`,
-    );
-  } else {
-    summary.stuck = stuckCandidates.length;
-    for (const s of stuckCandidates) example(summary.examples.stuck, s);
-    if (unprocessed > 0)
-      summary.notes.push(
-        `${unprocessed} dossiers were still at their first status (not yet taken up); only dossiers taken up and then stalled for ${stuckAfterMs / 1000} s count as stuck`,
-      );
-  }
-  if (summary.lookupErrors > 0)
-    summary.notes.push(
-      `${summary.lookupErrors} lookups failed after retries; those dossiers are neither found nor lost`,
-    );
+  conclude(summary, records.length, progress, stuckAfterMs, example);
   if (!options.http) await http.close();
   return summary;
 };

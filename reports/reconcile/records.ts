@@ -1,19 +1,9 @@
 import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { z } from "zod";
+import { DossierRecord } from "../../contract/records.js";
 
-export const DossierRecord = z.object({
-  ph: z.literal("dossier"),
-  kind: z.enum(["acknowledged", "unacknowledged"]),
-  key: z.string(),
-  code: z.string().optional(),
-  status: z.number().optional(),
-  at: z.number(),
-  ackMs: z.number().optional(),
-  attempts: z.number(),
-  province: z.string(),
-});
-export type DossierRecord = z.infer<typeof DossierRecord>;
+/** The record's one definition is the contract's; re-exported for the reconciler's own modules. */
+export { DossierRecord };
 
 /** Reads the dossier records the VUs logged to the run's console file (JSON log lines, records in `msg`). */
 export const readDossierRecords = async (consoleLog: string): Promise<DossierRecord[]> => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { ChaosEvent } from "../../chaos/events.js";
+import { appliedTimes, applyRequestedAt, ChaosEvent } from "../../chaos/events.js";
 import { newHistogram, percentileMs, recordMs } from "../../engine/metrics/histogram.js";
 import { inputError } from "../../kernel/errors.js";
 import { type RunFiles, runFiles } from "../../kernel/run-files.js";
@@ -13,7 +13,8 @@ import { readMetricsSamples, targetFigures } from "../metrics/figures.js";
 import { Reconciliation } from "../reconcile/reconcile.js";
 import { readDossierRecords } from "../reconcile/records.js";
 import { Analysis, Criteria } from "../settings.js";
-import { buildVerdict, primaryLossKinds, primaryLossLinks } from "../verdict/build.js";
+import { buildVerdict } from "../verdict/build.js";
+import { takesPrimary } from "../verdict/criteria/failover.js";
 import type { Verdict } from "../verdict/schema.js";
 import { renderHtml } from "../writers/html.js";
 import type { Lang } from "../writers/i18n.js";
@@ -121,14 +122,11 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   const recoverMs = criteria.recoverWithinS * 1000;
 
   const applied = plan.faults.faults.map((f) => {
-    const mine = events.filter((e) => e.faultId === f.id);
-    const start =
-      mine.find((e) => e.phase === "apply" && e.outcome !== "error")?.appliedMs ?? f.startS * 1000;
-    const removes = mine.filter((e) => e.phase === "remove" && e.outcome !== "error");
-    const end = removes[removes.length - 1]?.appliedMs ?? (f.startS + f.durationS) * 1000;
+    const times = appliedTimes(f.id, events);
+    const start = times.start ?? f.startS * 1000;
+    const end = times.end ?? (f.startS + f.durationS) * 1000;
     // The fault may bite as soon as toxiproxy receives the call, before it confirms: steady state ends there.
-    const requested =
-      mine.find((e) => e.phase === "apply" && e.outcome !== "error")?.requestedMs ?? f.startS * 1000;
+    const requested = applyRequestedAt(f.id, events) ?? f.startS * 1000;
     return { id: f.id, start, end, requested: Math.min(requested, start) };
   });
   const firstFault = Math.min(...applied.map((a) => a.requested), Number.POSITIVE_INFINITY);
@@ -140,7 +138,7 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   // Per-step and per-province series keep at most ~300 windows, whatever the run's length.
   const durationMs = Math.max(plan.compiled.durationS, meta.durationS) * 1000;
   const breakdownWindowMs = Math.max(windowMs, Math.ceil(durationMs / 300 / windowMs) * windowMs);
-  const loss = plan.faults.faults.find((f) => primaryLossKinds.has(f.kind) && primaryLossLinks.has(f.link));
+  const loss = plan.faults.faults.find((f) => takesPrimary(f));
   const lossApplied = loss ? applied.find((a) => a.id === loss.id) : undefined;
   const aggregator = new WindowAggregator({
     ...(lossApplied ? { firstWriteAfterMs: lossApplied.start } : {}),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { engineStatuses } from "../../engine/config.js";
+import { Fingerprint } from "../../kernel/fingerprint.js";
 import { maybe } from "../verdict/schema.js";
 
 /**
@@ -45,15 +46,6 @@ export const RunMeta = z.object({
   metrics: z.object({ url: z.string().nullable(), reason: z.string().nullable() }),
   generatorCpu: z.object({ mean: maybe(z.number()), peak: z.number().nullable(), cores: z.number().int() }),
   assumptions: z.array(z.string()),
-  fingerprint: z.object({
-    tools: z.record(z.string(), z.string()),
-    configHash: z.string(),
-    profileHash: z.string(),
-    faultPlanHash: z.string(),
-    scenarioBundleHash: z.string(),
-    seed: z.number(),
-    gitRevision: z.string().nullable(),
-    node: z.string(),
-  }),
+  fingerprint: Fingerprint,
 });
 export type RunMeta = z.infer<typeof RunMeta>;

@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
+import type { Writable } from "node:stream";
 import { constants, createGzip } from "node:zlib";
 import { TimeFormatter } from "../../engine/clock/clock.js";
 
@@ -190,128 +191,173 @@ class PendingHeap {
 /** About this many bytes of JSON lines per iteration (measured), to place the fault windows up front. */
 const bytesPerIteration = 4500;
 
-export const generateResults = async (file: string, o: GeneratorOptions): Promise<GeneratedRun> => {
-  const out = createWriteStream(file, { highWaterMark: 1 << 22 });
-  const gzip = file.endsWith(".gz") ? createGzip({ level: 1, flush: constants.Z_NO_FLUSH }) : null;
-  if (gzip) gzip.pipe(out);
-  const sink = gzip ?? out;
-  const next = rng(o.seed);
-  const times = new TimeFormatter();
-  const declared = new Set<string>();
-  let written = 0;
-  let batch: string[] = [];
-  let batchBytes = 0;
-  const emit = (metric: string, line: string) => {
-    if (!declared.has(metric)) {
-      declared.add(metric);
+type Step = (typeof steps)[number];
+
+const point = (metric: string, time: string, value: number, tags: string): [string, string] => [
+  metric,
+  `{"metric":"${metric}","type":"Point","data":{"time":"${time}","value":${value},"tags":${tags}}}`,
+];
+
+/** The results file: lines batched, each metric's declaration written before its first point. */
+class ResultsFile {
+  written = 0;
+  batchBytes = 0;
+  private batch: string[] = [];
+  private readonly declared = new Set<string>();
+  private readonly out: WriteStream;
+  private readonly sink: Writable;
+
+  constructor(file: string) {
+    this.out = createWriteStream(file, { highWaterMark: 1 << 22 });
+    const gzip = file.endsWith(".gz") ? createGzip({ level: 1, flush: constants.Z_NO_FLUSH }) : null;
+    if (gzip) gzip.pipe(this.out);
+    this.sink = gzip ?? this.out;
+  }
+
+  get fileBytes(): number {
+    return this.out.bytesWritten;
+  }
+
+  emit(metric: string, line: string): void {
+    if (!this.declared.has(metric)) {
+      this.declared.add(metric);
       const d = declarations[metric];
       if (d) {
-        batch.push(d);
-        batchBytes += d.length + 1;
+        this.batch.push(d);
+        this.batchBytes += d.length + 1;
       }
     }
-    batch.push(line);
-    batchBytes += line.length + 1;
-  };
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const text = `${batch.join("\n")}\n`;
-    written += Buffer.byteLength(text);
-    batch = [];
-    batchBytes = 0;
-    if (!sink.write(text)) await once(sink, "drain");
-  };
-  const point = (metric: string, time: string, value: number, tags: string): [string, string] => [
-    metric,
-    `{"metric":"${metric}","type":"Point","data":{"time":"${time}","value":${value},"tags":${tags}}}`,
-  ];
+    this.batch.push(line);
+    this.batchBytes += line.length + 1;
+  }
 
-  // A latency window from 40 % to 50 % of the run and an outage from 70 % to 72 %; the run length follows
-  // from the byte budget, estimated up front.
-  const estDurationMs = (o.bytes / bytesPerIteration / o.rps) * 1000;
-  const latency = { fromMs: estDurationMs * 0.4, toMs: estDurationMs * 0.5 };
-  const outage = { fromMs: estDurationMs * 0.7, toMs: estDurationMs * 0.72 };
-  // One ramping-arrival-rate scenario's VU pool: enough for normal load, short of the latency window's peak.
-  const maxVUs = o.maxVUs ?? 48;
-  const preAllocatedVUs = Math.min(20, maxVUs);
-  let allocated = preAllocatedVUs;
-  let busy = 0;
-  let vusMaxPeak = allocated;
-  const pending = new PendingHeap();
-  let seq = 0;
-  let requests = 0;
-  let planned = 0;
-  let dropped = 0;
-  let nextGaugeMs = 1000;
-  let tMs = 0;
-  let lastMs = 0;
-  const later = (p: Pending) => {
-    if (p.t > lastMs) lastMs = p.t;
-    pending.push(p);
-  };
+  async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const text = `${this.batch.join("\n")}\n`;
+    this.written += Buffer.byteLength(text);
+    this.batch = [];
+    this.batchBytes = 0;
+    if (!this.sink.write(text)) await once(this.sink, "drain");
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.sink.end();
+    await once(this.out, "close");
+  }
+}
+
+/**
+ * The simulated load: Poisson arrivals on one ramping-arrival-rate scenario's VU pool, each iteration's lines
+ * held until their time, written in time order with the `vus` and `vus_max` gauges once a second.
+ */
+class SyntheticLoad {
+  readonly next: () => number;
+  readonly times = new TimeFormatter();
+  /** A latency window from 40 % to 50 % of the run and an outage from 70 % to 72 %. */
+  readonly latency: { fromMs: number; toMs: number };
+  readonly outage: { fromMs: number; toMs: number };
+  private readonly maxVUs: number;
+  allocated: number;
+  busy = 0;
+  vusMaxPeak: number;
+  private readonly pending = new PendingHeap();
+  private seq = 0;
+  requests = 0;
+  planned = 0;
+  dropped = 0;
+  private nextGaugeMs = 1000;
+  tMs = 0;
+  lastMs = 0;
+
+  constructor(
+    private readonly o: GeneratorOptions,
+    private readonly file: ResultsFile,
+  ) {
+    this.next = rng(o.seed);
+    // The run length follows from the byte budget, estimated up front.
+    const estDurationMs = (o.bytes / bytesPerIteration / o.rps) * 1000;
+    this.latency = { fromMs: estDurationMs * 0.4, toMs: estDurationMs * 0.5 };
+    this.outage = { fromMs: estDurationMs * 0.7, toMs: estDurationMs * 0.72 };
+    // Enough VUs for normal load, short of the latency window's peak.
+    this.maxVUs = o.maxVUs ?? 48;
+    this.allocated = Math.min(20, this.maxVUs);
+    this.vusMaxPeak = this.allocated;
+  }
+
+  private time(ms: number): string {
+    return this.times.format(this.o.t0Ms + ms);
+  }
+
+  private later(t: number, lines: Array<[string, string]>, frees = false): void {
+    if (t > this.lastMs) this.lastMs = t;
+    this.pending.push({ t, seq: this.seq++, lines, frees });
+  }
 
   /** Writes everything due up to `untilMs` (ms after t0) in time order, with the gauges once a second. */
-  const drain = (untilMs: number) => {
+  drain(untilMs: number): void {
     for (;;) {
-      const p = pending.peek();
-      const dueGauge = nextGaugeMs <= untilMs && (!p || nextGaugeMs <= p.t);
+      const p = this.pending.peek();
+      const dueGauge = this.nextGaugeMs <= untilMs && (!p || this.nextGaugeMs <= p.t);
       if (dueGauge) {
-        const time = times.format(o.t0Ms + nextGaugeMs);
-        emit("vus", `{"metric":"vus","type":"Point","data":{"time":"${time}","value":${busy},"tags":{}}}`);
-        emit(
-          "vus_max",
-          `{"metric":"vus_max","type":"Point","data":{"time":"${time}","value":${allocated},"tags":{}}}`,
+        const time = this.time(this.nextGaugeMs);
+        this.file.emit(
+          "vus",
+          `{"metric":"vus","type":"Point","data":{"time":"${time}","value":${this.busy},"tags":{}}}`,
         );
-        nextGaugeMs += 1000;
+        this.file.emit(
+          "vus_max",
+          `{"metric":"vus_max","type":"Point","data":{"time":"${time}","value":${this.allocated},"tags":{}}}`,
+        );
+        this.nextGaugeMs += 1000;
         continue;
       }
       if (!p || p.t > untilMs) return;
-      pending.pop();
-      for (const [metric, line] of p.lines) emit(metric, line);
-      if (p.frees) busy--;
+      this.pending.pop();
+      for (const [metric, line] of p.lines) this.file.emit(metric, line);
+      if (p.frees) this.busy--;
     }
-  };
+  }
 
-  while (written + batchBytes < o.bytes) {
-    tMs += (-Math.log(1 - next()) * 1000) / o.rps; // Poisson arrivals
-    drain(tMs);
-    planned++;
-    const s = (() => {
-      const u = next();
-      return u < steps[0].share ? steps[0] : u < steps[0].share + steps[1].share ? steps[1] : steps[2];
-    })();
+  /**
+   * The next arrival: its iteration runs on a free VU (one initialised if the pool allows), or is dropped;
+   * false when dropped.
+   */
+  arrive(): boolean {
+    this.tMs += (-Math.log(1 - this.next()) * 1000) / this.o.rps; // Poisson arrivals
+    this.drain(this.tMs);
+    this.planned++;
+    const u = this.next();
+    const s = u < steps[0].share ? steps[0] : u < steps[0].share + steps[1].share ? steps[1] : steps[2];
     const iterTags = `{"group":"","scenario":"${s.scenario}"}`;
     let initMs = 0;
-    if (busy >= allocated) {
-      if (allocated >= maxVUs) {
-        dropped++;
-        later({
-          t: tMs,
-          seq: seq++,
-          lines: [point("dropped_iterations", times.format(o.t0Ms + tMs), 1, iterTags)],
-          frees: false,
-        });
-        continue;
+    if (this.busy >= this.allocated) {
+      if (this.allocated >= this.maxVUs) {
+        this.dropped++;
+        this.later(this.tMs, [point("dropped_iterations", this.time(this.tMs), 1, iterTags)]);
+        return false;
       }
-      allocated++; // a VU initialised mid-run: its first start is later
-      if (allocated > vusMaxPeak) vusMaxPeak = allocated;
-      initMs = 1 + next() * 2;
+      this.allocated++; // a VU initialised mid-run: its first start is later
+      if (this.allocated > this.vusMaxPeak) this.vusMaxPeak = this.allocated;
+      initMs = 1 + this.next() * 2;
     }
-    busy++;
+    this.busy++;
     // The engine's own lateness: usually well under a millisecond, now and then a pause of its event loop.
-    let lag = 0.04 + -Math.log(1 - next()) * 0.12 + initMs;
-    if (next() < 0.002) lag += 5 + next() * 10;
-    const startMs = tMs + lag;
-    later({
-      t: startMs,
-      seq: seq++,
-      lines: [point("iteration_start_lag", times.format(o.t0Ms + startMs), num(lag), iterTags)],
-      frees: false,
-    });
+    let lag = 0.04 + -Math.log(1 - this.next()) * 0.12 + initMs;
+    if (this.next() < 0.002) lag += 5 + this.next() * 10;
+    const startMs = this.tMs + lag;
+    this.later(startMs, [point("iteration_start_lag", this.time(startMs), num(lag), iterTags)]);
+    this.iteration(s, startMs, iterTags);
+    this.requests++;
+    return true;
+  }
 
+  /** One iteration's request (refused in the outage, slow in the latency window), its check and its end. */
+  private iteration(s: Step, startMs: number, iterTags: string): void {
+    const next = this.next;
     const province = `H${String(1 + Math.floor(next() * 34)).padStart(2, "0")}`;
-    const inOutage = tMs >= outage.fromMs && tMs < outage.toMs;
-    const inLatency = tMs >= latency.fromMs && tMs < latency.toMs;
+    const inOutage = this.tMs >= this.outage.fromMs && this.tMs < this.outage.toMs;
+    const inLatency = this.tMs >= this.latency.fromMs && this.tMs < this.latency.toMs;
     const refused = inOutage && next() < 0.95;
     const blocked = 0.03 + next() * 0.2;
     const connecting = refused || next() < 0.05 ? 0.2 + next() * 0.8 : 0;
@@ -333,62 +379,55 @@ export const generateResults = async (file: string, o: GeneratorOptions): Promis
       ? '"error":"dial tcp 127.0.0.1:26401: connect: connection refused","error_code":"1212",'
       : "";
     const reqTags = `{${errorTags}"expected_response":"${ok}","group":"","journey":"citizen","method":"${s.method}","name":"${s.name}",${ok ? '"proto":"HTTP/1.1",' : ""}"province":"${province}","scenario":"${s.scenario}","status":"${status}","step":"${s.step}","url":"${url}"}`;
-    const reqTime = times.format(o.t0Ms + endMs);
-    later({
-      t: endMs,
-      seq: seq++,
-      lines: [
-        point("http_reqs", reqTime, 1, reqTags),
-        point("http_req_duration", reqTime, num(duration), reqTags),
-        point("http_req_blocked", reqTime, num(blocked), reqTags),
-        point("http_req_connecting", reqTime, num(connecting), reqTags),
-        point("http_req_tls_handshaking", reqTime, 0, reqTags),
-        point("http_req_sending", reqTime, refused ? 0 : num(sending), reqTags),
-        point("http_req_waiting", reqTime, refused ? 0 : num(waiting), reqTags),
-        point("http_req_receiving", reqTime, refused ? 0 : num(receiving), reqTags),
-        point("http_req_failed", reqTime, ok ? 0 : 1, reqTags),
-      ],
-      frees: false,
-    });
+    const reqTime = this.time(endMs);
+    this.later(endMs, [
+      point("http_reqs", reqTime, 1, reqTags),
+      point("http_req_duration", reqTime, num(duration), reqTags),
+      point("http_req_blocked", reqTime, num(blocked), reqTags),
+      point("http_req_connecting", reqTime, num(connecting), reqTags),
+      point("http_req_tls_handshaking", reqTime, 0, reqTags),
+      point("http_req_sending", reqTime, refused ? 0 : num(sending), reqTags),
+      point("http_req_waiting", reqTime, refused ? 0 : num(waiting), reqTags),
+      point("http_req_receiving", reqTime, refused ? 0 : num(receiving), reqTags),
+      point("http_req_failed", reqTime, ok ? 0 : 1, reqTags),
+    ]);
     const checkMs = endMs + 0.1 + next() * 0.1;
     const checkTags = `{"check":"${s.check}","group":"","journey":"citizen","province":"${province}","scenario":"${s.scenario}","step":"${s.step}"}`;
-    later({
-      t: checkMs,
-      seq: seq++,
-      lines: [point("checks", times.format(o.t0Ms + checkMs), ok ? 1 : 0, checkTags)],
-      frees: false,
-    });
+    this.later(checkMs, [point("checks", this.time(checkMs), ok ? 1 : 0, checkTags)]);
     const doneMs = checkMs + 0.05 + next() * 0.1;
-    const doneTime = times.format(o.t0Ms + doneMs);
-    later({
-      t: doneMs,
-      seq: seq++,
-      lines: [
+    const doneTime = this.time(doneMs);
+    this.later(
+      doneMs,
+      [
         point("data_sent", doneTime, refused ? 0 : s.sent + Math.floor(next() * 20), iterTags),
         point("data_received", doneTime, refused ? 0 : s.received + Math.floor(next() * 200), iterTags),
         point("iteration_duration", doneTime, num(doneMs - startMs), iterTags),
         point("iterations", doneTime, 1, iterTags),
       ],
-      frees: true,
-    });
-    requests++;
-    if (batchBytes > 1 << 20) await flush();
+      true,
+    );
   }
-  drain(lastMs);
-  await flush();
-  sink.end();
-  await once(out, "close");
+}
+
+export const generateResults = async (file: string, o: GeneratorOptions): Promise<GeneratedRun> => {
+  const out = new ResultsFile(file);
+  const load = new SyntheticLoad(o, out);
+  while (out.written + out.batchBytes < o.bytes) {
+    if (load.arrive() && out.batchBytes > 1 << 20) await out.flush();
+  }
+  load.drain(load.lastMs);
+  await out.close();
   return {
-    bytes: written,
-    fileBytes: out.bytesWritten,
-    requests,
-    plannedIterations: planned,
-    droppedIterations: dropped,
-    vusMax: vusMaxPeak,
-    durationS: Math.ceil(tMs / 1000),
+    bytes: out.written,
+    fileBytes: out.fileBytes,
+    requests: load.requests,
+    plannedIterations: load.planned,
+    droppedIterations: load.dropped,
+    vusMax: load.vusMaxPeak,
+    durationS: Math.ceil(load.tMs / 1000),
     faults: [
-      { id: "generated-latency", kind: "latency", ...latency },
-      { id: "generated-outage", kind: "outage", ...outage },
+      { id: "generated-latency", kind: "latency", ...load.latency },
+      { id: "generated-outage", kind: "outage", ...load.outage },
     ],
   };
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EngineStatus } from "../../engine/config.js";
+import type { TargetFigures } from "../metrics/figures.js";
 import { sampleVerdict } from "../testing/sample-verdict.js";
 
 describe("verdict: the load engine", () => {
@@ -47,5 +48,114 @@ describe("verdict: the load engine", () => {
     expect(v.load.droppedIterations).toBe(4);
     expect(v.outcome).toBe("inconclusive");
     expect(v.inconclusiveReasons.join()).toMatch(/dropped 4 of 3000 planned iterations/);
+  });
+});
+
+describe("verdict: the criteria families, composed", () => {
+  it("judges only the families a run calls for, in their fixed order", () => {
+    expect(sampleVerdict().criteria.map((c) => c.id)).toEqual([
+      "steady-error-rate",
+      "steady-p95",
+      "recover-citizen-outage",
+      "fault-start-skew",
+      "slo-browse-error-rate",
+      "slo-browse-p95",
+      "slo-browse-p99",
+      "slo-acknowledgement-p95",
+      "dossiers-lost",
+      "dossiers-duplicated",
+      "dossiers-illegal-transitions",
+      "dossiers-lookup-errors",
+      "safety-abort",
+    ]);
+  });
+
+  const metrics: TargetFigures = {
+    source: "metrics.ndjson",
+    samples: 120,
+    failedSamples: 0,
+    intervalMs: 500,
+    queue: {
+      peakDepth: { value: 12 },
+      drainTimeMs: { value: 1500 },
+      shed: { value: 4 },
+      admitted: { value: 900 },
+    },
+    failover: {
+      durationMs: { value: 2400 },
+      primaryLostAtMs: 20_010,
+      firstStandbyWriteAtMs: 22_410,
+      promotedAtMs: 21_000,
+    },
+    sync: { lagMs: { value: 800 }, drainTimeMs: { value: 3000 }, backlogPeak: { value: 7 } },
+    queueSeries: [],
+  };
+
+  it("judges every family when the run calls for all of them, in the same order", () => {
+    const v = sampleVerdict({
+      faultLink: "gateway-dossier-primary",
+      targetFigures: metrics,
+      criteria: {
+        failoverWithinS: 10,
+        queueDrainWithinS: 10,
+        syncDrainWithinS: 30,
+        maxErrorBudgetBurned: 100,
+      },
+      dossiers: { stuck: 0 },
+      retries: [
+        { status: "503", retryAfter: "1" },
+        { status: "429", retryAfter: "none" },
+      ],
+    });
+    expect(v.criteria.map((c) => [c.id, c.passed])).toEqual([
+      ["steady-error-rate", true],
+      ["steady-p95", true],
+      ["recover-citizen-outage", true],
+      ["fault-start-skew", true],
+      ["slo-browse-error-rate", true],
+      ["slo-browse-p95", true],
+      ["slo-browse-p99", true],
+      ["slo-acknowledgement-p95", true],
+      ["error-budget", true],
+      ["dossiers-lost", true],
+      ["dossiers-duplicated", true],
+      ["dossiers-illegal-transitions", true],
+      ["dossiers-stuck", true],
+      ["dossiers-lookup-errors", true],
+      ["failover", true],
+      ["queue-drain", true],
+      ["sync-drain", true],
+      ["retry-after-sent", false],
+      ["safety-abort", true],
+    ]);
+    expect(v.outcome).toBe("failed");
+    expect(v.queue.retryAfter).toEqual({
+      retries: 2,
+      afterRefusal: 2,
+      sentShare: { value: 0.5 },
+      honouredShare: { value: 1 },
+    });
+    expect(v.failover).toEqual({
+      durationMs: { value: 2400 },
+      primaryLostAtMs: 20_010,
+      firstStandbyWriteAtMs: 22_410,
+      promotedAtMs: 21_000,
+    });
+  });
+
+  it("carries each family's figures: baseline, tolerance, the fault, the error budget", () => {
+    const v = sampleVerdict();
+    expect(v.baseline).toMatchObject({ fromMs: 2000, toMs: 20_000, errorRate: 0 });
+    expect(v.tolerance).toMatchObject({ errorRateMax: 0.01, windowMs: 1000, recoverWindows: 5 });
+    expect(v.faults).toMatchObject([
+      {
+        id: "citizen-outage",
+        appliedStartMs: 20_010,
+        appliedEndMs: 25_005,
+        startSkewMs: 10,
+        errorRateDuring: 1,
+      },
+    ]);
+    expect(v.errorBudget).toEqual({ sloErrorRate: 0.01, allowedErrors: 30, errors: 250, burned: 8.333 });
   });
 });

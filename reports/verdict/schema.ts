@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EngineResult, engineStatuses } from "../../engine/config.js";
+import { Fingerprint } from "../../kernel/fingerprint.js";
 import { DossierSummary } from "../reconcile/reconcile.js";
 
 export const verdictSchemaVersion = 2;
@@ -185,17 +186,9 @@ export const Verdict = z.object({
     }),
   ),
   assumptions: z.array(z.string()),
-  fingerprint: z.object({
-    tools: z.record(z.string(), z.string()),
-    configHash: z.string(),
+  fingerprint: Fingerprint.extend({
     /** SHA-256 of the run's saved data files (engine results, chaos events, console records, metrics, reconciliation). */
     dataHashes: z.record(z.string(), z.string()).optional(),
-    profileHash: z.string(),
-    faultPlanHash: z.string(),
-    scenarioBundleHash: z.string(),
-    seed: z.number(),
-    gitRevision: z.string().nullable(),
-    node: z.string(),
   }),
 });
 export type Verdict = z.infer<typeof Verdict>;
