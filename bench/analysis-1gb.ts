@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildFingerprint } from "../kernel/fingerprint.js";
 import { projectRoot } from "../kernel/paths.js";
 import { runFiles } from "../kernel/run-files.js";
 import type { RunMeta } from "../reports/run-dir/meta.js";
@@ -131,16 +132,15 @@ const makeRunDir = (dir: string, results: string, t0Ms: number, gen: GeneratedRu
     metrics: { url: null, reason: "benchmark: no target" },
     generatorCpu: { mean: { value: null, reason: "benchmark: no load generator" }, peak: null, cores: 0 },
     assumptions: [],
-    fingerprint: {
+    // No engine, profile or bundle ran: the hashes are of what the generator was given.
+    fingerprint: buildFingerprint({
       tools: {},
-      configHash: "-",
-      profileHash: "-",
-      faultPlanHash: "-",
+      config: { generatorVersion, targetBytes },
+      profile: "generated",
+      faultPlan: gen.faults,
       scenarioBundleHash: "-",
       seed: 1,
-      gitRevision: null,
-      node: process.version,
-    },
+    }),
   };
   writeFileSync(files.meta, JSON.stringify(meta));
 };
@@ -193,7 +193,7 @@ export const analysis1gb: Benchmark = {
     clearInterval(timer);
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`report exited ${code}:\n${out}`);
-    const verdict = Verdict.parse(JSON.parse(readFileSync(join(runDir, "verdict.json"), "utf8")));
+    const verdict = Verdict.parse(JSON.parse(readFileSync(runFiles(runDir).verdict, "utf8")));
     const peakMiB = Math.round(peakKiB / 1024);
     const mbPerS = Math.round(gen.bytes / 1e6 / seconds);
     const l = verdict.load;

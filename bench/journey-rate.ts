@@ -1,14 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Stack } from "../chaos/stack.js";
 import { runFiles } from "../kernel/run-files.js";
+import { sleep } from "../kernel/sleep.js";
 import type { K6Plan } from "../scenarios/lib/plan.js";
 import { compileProfile, plannedIterations } from "../scenarios/profiles/compile.js";
+import type { Profile } from "../scenarios/profiles/schema.js";
 import { resolveProfile } from "../scripts/config/named.js";
 import { bundleScenario } from "../scripts/run/bundle.js";
 import { startEngine } from "../scripts/run/engine-runner.js";
 import { cpuSeconds, cpuShares } from "./lib/cpu.js";
-import { seedDossiers, startBenchStack } from "./lib/mock-stack.js";
+import { type BenchStack, seedDossiers, startBenchStack } from "./lib/mock-stack.js";
 import type { Benchmark, BenchResult } from "./lib/result.js";
 
 /** Requests per second of the July-1 observed peak at 1:1 scale (50,000 users, one request per 10 s). */
@@ -35,6 +38,124 @@ const summaryFigure = (summary: unknown, metric: string, field: string): number 
   return m?.[field] ?? 0;
 };
 
+/** One rung's profile: the July-1 mix held flat for `stepSeconds`, scaled so the whole load makes `rps`. */
+const rungProfile = (base: Profile, rps: number): Profile => {
+  const flat = {
+    ...base,
+    compression: 60,
+    shape: [
+      { hour: 9, level: 1 },
+      { hour: 9 + stepSeconds / 60, level: 1 },
+    ],
+    // Officers take each dossier 2 s after it was submitted (taken at once, most would not exist yet).
+    ...(base.platforms?.officer
+      ? { platforms: { ...base.platforms, officer: { ...base.platforms.officer, pickUpAfterS: 2 } } }
+      : {}),
+  };
+  // The rung's rate is the whole load's (citizens, officers, sync, platforms), not the citizens' alone.
+  return { ...flat, scale: rps / compileProfile({ ...flat, scale: 1 }).totalPeakRequestsPerS };
+};
+
+/** The engine's CPU time per request made over `measuredS` (ms), or null when it could not be read. */
+const cpuPerRequestMs = (
+  before: number | null,
+  after: number | null,
+  requests: number,
+  measuredS: number,
+): number | null =>
+  before !== null && after !== null && requests > 0
+    ? Math.round((((after - before) * 1000) / ((requests / stepSeconds) * measuredS)) * 1000) / 1000
+    : null;
+
+/** Runs one rung on the engine against the bench stack and reads what it held and what it cost. */
+const runRung = async (
+  bench: BenchStack,
+  base: Profile,
+  rps: number,
+  bundle: string,
+): Promise<StepOutcome> => {
+  const { stack, recorder, runDir, runId } = bench;
+  const compiled = compileProfile(rungProfile(base, rps));
+  const stepDir = join(runDir, `rate-${rps}`);
+  const files = runFiles(stepDir);
+  mkdirSync(files.logs, { recursive: true });
+  if (bundle !== files.script) copyFileSync(bundle, files.script);
+  const plan: K6Plan = {
+    runId: `${runId}-${rps}`,
+    baseUrl: stack.citizenUrl,
+    officerUrl: stack.officerUrl,
+    nationalUrl: stack.linkUrls["province-national"],
+    seed: 1,
+    pollsPerSubmission: compiled.pollsPerSubmission,
+    journeys: compiled.journeys,
+    requestTimeoutS: 10,
+    fatal: { errorRate: 0.9, p99Ms: 60_000, graceS: 60 },
+    provinces: base.provinces,
+    scenarios: compiled.scenarios,
+  };
+  const engine = await startEngine({
+    runDir: stepDir,
+    plan,
+    workers: 1,
+    allowHosts: [],
+    onSpawn: (r) => recorder.addChild(r),
+  });
+  const procs = new Map<string, number>([
+    ...recorder.state.children
+      .filter((c) => c.name !== "engine")
+      .map((c) => [c.name, c.pid] as [string, number]),
+    ["engine", engine.engine.pid],
+  ]);
+  const sample = () => new Map([...procs].map(([n, pid]) => [n, cpuSeconds(pid)]));
+  engine.release();
+  // The engine's CPU per request is read in steady state: from 5 s into the rung, once V8 has compiled the
+  // journeys' code (a cost each new engine pays once, not each request), to its last second.
+  await sleep(warmS * 1000);
+  const engineBefore = cpuSeconds(engine.engine.pid);
+  const before = sample();
+  const started = Date.now();
+  await sleep((stepSeconds - 1 - warmS) * 1000);
+  const measuredS = (Date.now() - started) / 1000;
+  const cpu = cpuShares(before, sample(), measuredS);
+  const engineAfter = cpuSeconds(engine.engine.pid);
+  await engine.engine.finished;
+  const summary = JSON.parse(readFileSync(files.summary, "utf8")) as unknown;
+  const requests = summaryFigure(summary, "http_reqs", "count");
+  return {
+    // Planned requests over the rung (officers start 2 s late), per second: what `achievedRps` is held to.
+    plannedRps:
+      compiled.scenarios.reduce((sum, sc) => sum + plannedIterations(sc) * sc.requestsPerIteration, 0) /
+      stepSeconds,
+    achievedRps: Math.round(requests / stepSeconds),
+    dropped: summaryFigure(summary, "dropped_iterations", "count"),
+    errorRate: summaryFigure(summary, "http_req_failed", "value"),
+    p95Ms: summaryFigure(summary, "http_req_duration", "p(95)") || null,
+    cpu,
+    engineCpuPerRequestMs: cpuPerRequestMs(engineBefore, engineAfter, requests, measuredS),
+  };
+};
+
+/** wrk on one status lookup through the same citizen link: the machine's HTTP ceiling beside the journeys. */
+const wrkOnLookup = async (stack: Stack, say: (line: string) => void): Promise<number | null> => {
+  const wrk = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+  if (wrk.error) {
+    say("wrk is not installed (npx portal-harness setup --extras installs it): no comparison");
+    return null;
+  }
+  const [code] = await seedDossiers(stack.citizenUrl, 1);
+  if (!code) throw new Error("the mock did not acknowledge a dossier to look up");
+  const res = spawnSync("wrk", ["-t2", "-c64", "-d10s", `${stack.citizenUrl}/api/v1/dossiers/${code}`], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(res.stdout)?.[1] ?? Number.NaN);
+  const wrkRps = Number.isFinite(rps) ? rps : null;
+  say(`wrk on the status lookup through the same proxy: ${wrkRps ?? "—"} req/s`);
+  return wrkRps;
+};
+
+const ladder = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+
 /**
  * Climbs a ladder of request rates with the July-1 journey mix through toxiproxy into the mock, and keeps the
  * highest rate the generator held with zero dropped iterations; then measures wrk on one status lookup in the
@@ -46,147 +167,53 @@ export const journeyRate: Benchmark = {
   description:
     "highest mixed-journey request rate with zero dropped iterations, next to wrk on the lookup endpoint",
   async run(say): Promise<BenchResult> {
-    const bench = await startBenchStack();
-    const { stack, recorder, runDir, runId } = bench;
     const steps: StepOutcome[] = [];
     let wrkRps: number | null = null;
-    try {
-      let bundle: string | null = null;
+    {
+      await using bench = await startBenchStack();
       const base = resolveProfile("july1-peak").value;
-      const ladder = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+      const bundle = (await bundleScenario(runFiles(bench.runDir).script)).file;
       for (const rps of ladder) {
-        const flat = {
-          ...base,
-          compression: 60,
-          shape: [
-            { hour: 9, level: 1 },
-            { hour: 9 + stepSeconds / 60, level: 1 },
-          ],
-          // Officers take each dossier 2 s after it was submitted (taken at once, most would not exist yet).
-          ...(base.platforms?.officer
-            ? { platforms: { ...base.platforms, officer: { ...base.platforms.officer, pickUpAfterS: 2 } } }
-            : {}),
-        };
-        // The rung's rate is the whole load's (citizens, officers, sync, platforms), not the citizens' alone.
-        const profile = { ...flat, scale: rps / compileProfile({ ...flat, scale: 1 }).totalPeakRequestsPerS };
-        const compiled = compileProfile(profile);
-        const stepDir = join(runDir, `rate-${rps}`);
-        mkdirSync(join(stepDir, "logs"), { recursive: true });
-        const plan: K6Plan = {
-          runId: `${runId}-${rps}`,
-          baseUrl: stack.citizenUrl,
-          officerUrl: stack.officerUrl,
-          nationalUrl: stack.linkUrls["province-national"],
-          seed: 1,
-          pollsPerSubmission: compiled.pollsPerSubmission,
-          journeys: compiled.journeys,
-          requestTimeoutS: 10,
-          fatal: { errorRate: 0.9, p99Ms: 60_000, graceS: 60 },
-          provinces: base.provinces,
-          scenarios: compiled.scenarios,
-        };
-        const files = runFiles(stepDir);
-        bundle ??= (await bundleScenario(files.script)).file;
-        if (bundle !== files.script) (await import("node:fs")).copyFileSync(bundle, files.script);
-        const engine = await startEngine({
-          runDir: stepDir,
-          plan,
-          workers: 1,
-          allowHosts: [],
-          onSpawn: (r) => recorder.addChild(r),
-        });
-        const procs = new Map<string, number>([
-          ...recorder.state.children
-            .filter((c) => c.name !== "engine")
-            .map((c) => [c.name, c.pid] as [string, number]),
-          ["engine", engine.engine.pid],
-        ]);
-        const sample = () => new Map([...procs].map(([n, pid]) => [n, cpuSeconds(pid)]));
-        engine.release();
-        // The engine's CPU per request is read in steady state: from 5 s into the rung, once V8 has compiled
-        // the journeys' code (a cost each new engine pays once, not each request), to its last second.
-        await new Promise((r) => setTimeout(r, warmS * 1000));
-        const engineBefore = cpuSeconds(engine.engine.pid);
-        const before = sample();
-        const started = Date.now();
-        await new Promise((r) => setTimeout(r, (stepSeconds - 1 - warmS) * 1000));
-        const measuredS = (Date.now() - started) / 1000;
-        const cpu = cpuShares(before, sample(), measuredS);
-        const engineAfter = cpuSeconds(engine.engine.pid);
-        await engine.engine.finished;
-        const summary = JSON.parse(readFileSync(files.summary, "utf8")) as unknown;
-        const requests = summaryFigure(summary, "http_reqs", "count");
-        const outcome: StepOutcome = {
-          // Planned requests over the rung (officers start 2 s late), per second: what `achievedRps` is held to.
-          plannedRps:
-            compiled.scenarios.reduce((sum, sc) => sum + plannedIterations(sc) * sc.requestsPerIteration, 0) /
-            stepSeconds,
-          achievedRps: Math.round(requests / stepSeconds),
-          dropped: summaryFigure(summary, "dropped_iterations", "count"),
-          errorRate: summaryFigure(summary, "http_req_failed", "value"),
-          p95Ms: summaryFigure(summary, "http_req_duration", "p(95)") || null,
-          cpu,
-          engineCpuPerRequestMs:
-            engineBefore !== null && engineAfter !== null && requests > 0
-              ? Math.round(
-                  (((engineAfter - engineBefore) * 1000) / ((requests / stepSeconds) * measuredS)) * 1000,
-                ) / 1000
-              : null,
-        };
+        const outcome = await runRung(bench, base, rps, bundle);
         steps.push(outcome);
         say(
-          `planned ${Math.round(outcome.plannedRps)} req/s: achieved ${outcome.achievedRps}, dropped ${outcome.dropped}, errors ${(outcome.errorRate * 100).toFixed(2)} %, p95 ${outcome.p95Ms?.toFixed(1)} ms, engine CPU ${outcome.engineCpuPerRequestMs} ms/request, CPU ${JSON.stringify(cpu)}`,
+          `planned ${Math.round(outcome.plannedRps)} req/s: achieved ${outcome.achievedRps}, dropped ${outcome.dropped}, errors ${(outcome.errorRate * 100).toFixed(2)} %, p95 ${outcome.p95Ms?.toFixed(1)} ms, engine CPU ${outcome.engineCpuPerRequestMs} ms/request, CPU ${JSON.stringify(outcome.cpu)}`,
         );
         if (outcome.dropped > 0 || outcome.errorRate > 0.01) break;
       }
-      const wrk = spawnSync("wrk", ["--version"], { encoding: "utf8" });
-      if (wrk.error)
-        say("wrk is not installed (npx portal-harness setup --extras installs it): no comparison");
-      else {
-        const [code] = await seedDossiers(stack.citizenUrl, 1);
-        if (!code) throw new Error("the mock did not acknowledge a dossier to look up");
-        const res = spawnSync(
-          "wrk",
-          ["-t2", "-c64", "-d10s", `${stack.citizenUrl}/api/v1/dossiers/${code}`],
-          {
-            encoding: "utf8",
-            timeout: 30_000,
-          },
-        );
-        wrkRps = Number(/Requests\/sec:\s+([\d.]+)/.exec(res.stdout)?.[1] ?? Number.NaN);
-        if (!Number.isFinite(wrkRps)) wrkRps = null;
-        say(`wrk on the status lookup through the same proxy: ${wrkRps ?? "—"} req/s`);
-      }
-    } finally {
-      await bench.stop();
+      wrkRps = await wrkOnLookup(bench.stack, say);
     }
-    const held = steps.filter((s) => s.dropped === 0 && s.errorRate <= 0.01);
-    const best = held.at(-1) ?? null;
-    const bestRps = best?.achievedRps ?? 0;
-    const machines = bestRps > 0 ? Math.ceil(designCapacity / bestRps) : null;
-    return {
-      name: "journey-rate",
-      goal: `the July-1 observed peak at 1:1 scale (${nationalPeak} requests/s) with zero dropped iterations from one machine`,
-      met: bestRps >= nationalPeak,
-      figures: {
-        "highest held rate (requests/s)": bestRps,
-        "p95 at that rate (ms)": best?.p95Ms ?? null,
-        "wrk, same lookup endpoint (requests/s)": wrkRps,
-        "engine journeys / wrk": wrkRps && bestRps ? Math.round((bestRps / wrkRps) * 100) / 100 : null,
-        "engine CPU per request at that rate (ms)": best?.engineCpuPerRequestMs ?? null,
-        "share of the national peak": Math.round((bestRps / nationalPeak) * 1000) / 1000,
-        "machines like this for design capacity (12,000 requests/s)": machines,
-        "CPU at that rate (cores)": best ? JSON.stringify(best.cpu) : null,
-      },
-      notes: [
-        `Each rung runs ${stepSeconds} s of the july1-peak journey mix (open model) through toxiproxy into the healthy mock; the ladder stops at the first rung with dropped iterations or more than 1 % errors.`,
-        "Generator, proxy and mock share the same 2 cores, so the ceiling is the machine's, not the engine's alone: the CPU figures show who spends it.",
-        `Engine CPU per request: the engine process's CPU time from ${warmS} s into a rung to its last second (its results file included, V8's compilation of the journeys in the first seconds not), over the requests of that span at the rung's average rate; k6 v2.2.0 spent about 0.5 ms (half a core at 998 requests/s) on the same journeys. The other processes' CPU shares are over the same span.`,
-        `Rungs: ${steps.map((s) => `${Math.round(s.plannedRps)}→${s.achievedRps} (dropped ${s.dropped})`).join(", ")}.`,
-        "Design-capacity machines assume the rate scales linearly with machines and that the portal is not the limit.",
-        "Requests per iteration are planned figures (status polls, payments, officer moves by their shares); the planned rate of a rung is its planned requests over the rung.",
-        "The machine's 2 cores are shared with whatever else runs on it; the CPU figures are per process, so they show what this run's processes spent.",
-      ],
-    };
+    return journeyRateResult(steps, wrkRps);
   },
+};
+
+const journeyRateResult = (steps: StepOutcome[], wrkRps: number | null): BenchResult => {
+  const held = steps.filter((s) => s.dropped === 0 && s.errorRate <= 0.01);
+  const best = held.at(-1) ?? null;
+  const bestRps = best?.achievedRps ?? 0;
+  const machines = bestRps > 0 ? Math.ceil(designCapacity / bestRps) : null;
+  return {
+    name: "journey-rate",
+    goal: `the July-1 observed peak at 1:1 scale (${nationalPeak} requests/s) with zero dropped iterations from one machine`,
+    met: bestRps >= nationalPeak,
+    figures: {
+      "highest held rate (requests/s)": bestRps,
+      "p95 at that rate (ms)": best?.p95Ms ?? null,
+      "wrk, same lookup endpoint (requests/s)": wrkRps,
+      "engine journeys / wrk": wrkRps && bestRps ? Math.round((bestRps / wrkRps) * 100) / 100 : null,
+      "engine CPU per request at that rate (ms)": best?.engineCpuPerRequestMs ?? null,
+      "share of the national peak": Math.round((bestRps / nationalPeak) * 1000) / 1000,
+      "machines like this for design capacity (12,000 requests/s)": machines,
+      "CPU at that rate (cores)": best ? JSON.stringify(best.cpu) : null,
+    },
+    notes: [
+      `Each rung runs ${stepSeconds} s of the july1-peak journey mix (open model) through toxiproxy into the healthy mock; the ladder stops at the first rung with dropped iterations or more than 1 % errors.`,
+      "Generator, proxy and mock share the same 2 cores, so the ceiling is the machine's, not the engine's alone: the CPU figures show who spends it.",
+      `Engine CPU per request: the engine process's CPU time from ${warmS} s into a rung to its last second (its results file included, V8's compilation of the journeys in the first seconds not), over the requests of that span at the rung's average rate; k6 v2.2.0 spent about 0.5 ms (half a core at 998 requests/s) on the same journeys. The other processes' CPU shares are over the same span.`,
+      `Rungs: ${steps.map((s) => `${Math.round(s.plannedRps)}→${s.achievedRps} (dropped ${s.dropped})`).join(", ")}.`,
+      "Design-capacity machines assume the rate scales linearly with machines and that the portal is not the limit.",
+      "Requests per iteration are planned figures (status polls, payments, officer moves by their shares); the planned rate of a rung is its planned requests over the rung.",
+      "The machine's 2 cores are shared with whatever else runs on it; the CPU figures are per process, so they show what this run's processes spent.",
+    ],
+  };
 };

@@ -65,47 +65,42 @@ export const toxiproxyOverhead: Benchmark = {
   name: "toxiproxy-overhead",
   description: "latency toxiproxy adds to a request with no toxic, next to a direct request in the same run",
   async run(say): Promise<BenchResult> {
-    const echo = await startEchoServer("x".repeat(512));
-    const toxi = await startToxiproxyFixture();
-    try {
-      const proxy = await toxi.proxy("bench-overhead", echo.port);
-      const version = await toxi.client.version();
-      say("warming up");
-      await measure(echo.port, proxy.port, true, 300, 10_000);
-      say("keep-alive connections: 3000 pairs");
-      const warm = await measure(echo.port, proxy.port, true, 3000, 60_000);
-      say("a new connection per request: 1000 pairs");
-      const fresh = await measure(echo.port, proxy.port, false, 1000, 60_000);
-      const added = (s: Series, p: number) => percentile(s.proxied, p) - percentile(s.direct, p);
-      const addedP50 = added(warm, 50);
-      const addedFreshP50 = added(fresh, 50);
-      return {
-        name: "toxiproxy-overhead",
-        goal: "toxiproxy with no toxic adds < 1 ms at p50 to a request (keep-alive and new connections)",
-        met: addedP50 < 1 && addedFreshP50 < 1,
-        figures: {
-          "toxiproxy version": version,
-          "keep-alive pairs": warm.direct.length,
-          "keep-alive direct p50 ms": ms(percentile(warm.direct, 50)),
-          "keep-alive proxied p50 ms": ms(percentile(warm.proxied, 50)),
-          "keep-alive added p50 ms": ms(addedP50),
-          "keep-alive added p90 ms": ms(added(warm, 90)),
-          "keep-alive added p99 ms": ms(added(warm, 99)),
-          "new-connection pairs": fresh.direct.length,
-          "new-connection direct p50 ms": ms(percentile(fresh.direct, 50)),
-          "new-connection proxied p50 ms": ms(percentile(fresh.proxied, 50)),
-          "new-connection added p50 ms": ms(addedFreshP50),
-          "new-connection added p90 ms": ms(added(fresh, 90)),
-          "new-connection added p99 ms": ms(added(fresh, 99)),
-        },
-        notes: [
-          "One Node HTTP client, one request at a time, 512-byte responses from a loopback Node server; direct and proxied requests alternate so both see the same machine load.",
-          "Added = proxied percentile minus direct percentile of the same run. A new connection through toxiproxy also opens one to the upstream, so it costs more than a kept-alive one.",
-        ],
-      };
-    } finally {
-      await toxi.stop();
-      await echo.close();
-    }
+    await using echo = await startEchoServer("x".repeat(512));
+    await using toxi = await startToxiproxyFixture();
+    const proxy = await toxi.proxy("bench-overhead", echo.port);
+    const version = await toxi.client.version();
+    say("warming up");
+    await measure(echo.port, proxy.port, true, 300, 10_000);
+    say("keep-alive connections: 3000 pairs");
+    const warm = await measure(echo.port, proxy.port, true, 3000, 60_000);
+    say("a new connection per request: 1000 pairs");
+    const fresh = await measure(echo.port, proxy.port, false, 1000, 60_000);
+    const added = (s: Series, p: number) => percentile(s.proxied, p) - percentile(s.direct, p);
+    const addedP50 = added(warm, 50);
+    const addedFreshP50 = added(fresh, 50);
+    return {
+      name: "toxiproxy-overhead",
+      goal: "toxiproxy with no toxic adds < 1 ms at p50 to a request (keep-alive and new connections)",
+      met: addedP50 < 1 && addedFreshP50 < 1,
+      figures: {
+        "toxiproxy version": version,
+        "keep-alive pairs": warm.direct.length,
+        "keep-alive direct p50 ms": ms(percentile(warm.direct, 50)),
+        "keep-alive proxied p50 ms": ms(percentile(warm.proxied, 50)),
+        "keep-alive added p50 ms": ms(addedP50),
+        "keep-alive added p90 ms": ms(added(warm, 90)),
+        "keep-alive added p99 ms": ms(added(warm, 99)),
+        "new-connection pairs": fresh.direct.length,
+        "new-connection direct p50 ms": ms(percentile(fresh.direct, 50)),
+        "new-connection proxied p50 ms": ms(percentile(fresh.proxied, 50)),
+        "new-connection added p50 ms": ms(addedFreshP50),
+        "new-connection added p90 ms": ms(added(fresh, 90)),
+        "new-connection added p99 ms": ms(added(fresh, 99)),
+      },
+      notes: [
+        "One Node HTTP client, one request at a time, 512-byte responses from a loopback Node server; direct and proxied requests alternate so both see the same machine load.",
+        "Added = proxied percentile minus direct percentile of the same run. A new connection through toxiproxy also opens one to the upstream, so it costs more than a kept-alive one.",
+      ],
+    };
   },
 };

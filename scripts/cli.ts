@@ -1,8 +1,9 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { inputError, isHarnessError } from "../kernel/errors.js";
 import { ExitCode } from "../kernel/exit-codes.js";
 import { outDir, projectRoot } from "../kernel/paths.js";
+import { runFiles } from "../kernel/run-files.js";
 import type { Lang } from "../reports/writers/i18n.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
@@ -31,8 +32,11 @@ Commands:
   compare   RUN_A RUN_B: what got better or worse; exit 1 on a regression beyond the tolerances
             (--latency-tolerance PCT [10], --latency-slack MS [5], --error-rate-tolerance PP [0.5],
             --duration-tolerance MS [1000], --json)
-  setup     build the pinned toxiproxy from source into the tools cache
-            (--extras: Debian's chromium, podman, nginx and wrk, used by the tests and benchmarks)
+  setup     build the pinned toxiproxy from source into the tools cache (needs Go 1.22+; skipped when cached)
+  setup --extras
+            instead: install what the tests and benchmarks use and is missing, from Debian's packages
+            (needs root and apt-get): chromium, podman and runc (writing /etc/containers/containers.conf),
+            wrk, and nginx (installed, neither started nor enabled as a service)
 
 Options for run and plan (flags override the config file):
   --config FILE      run config (JSON, see examples/ and examples/schemas/)
@@ -117,8 +121,9 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
       say("");
       say(`outcome: ${v.outcome} (exit ${result.exitCode})`);
     }
-    say(`verdict: ${join(result.runDir, "verdict.json")}`);
-    say(`report:  ${join(result.runDir, "report.html")} (also report.md, junit.xml)`);
+    const files = runFiles(result.runDir);
+    say(`verdict: ${files.verdict}`);
+    say(`report:  ${files.reportHtml} (also ${basename(files.reportMd)}, ${basename(files.junit)})`);
     return result.exitCode;
   } catch (e) {
     if (controller.signal.aborted) return ExitCode.interrupted;

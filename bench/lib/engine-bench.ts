@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { EngineResult } from "../../engine/config.js";
 import { launchEngine } from "../../engine/launch.js";
+import { runFiles } from "../../kernel/run-files.js";
 import { cpuSeconds } from "./cpu.js";
 
 /**
@@ -43,20 +44,22 @@ export const runEngineBench = async (
   o: { cpu?: number; results: boolean; workers?: number; env?: Record<string, string> },
 ): Promise<EngineBenchRun> => {
   const dir = mkdtempSync(join(tmpdir(), "engine-bench-"));
-  const file = join(dir, "script.js");
+  // Its files named as a run directory names them.
+  const files = runFiles(dir);
+  const file = files.script;
   writeFileSync(file, script);
-  const resultsFile = o.results ? join(dir, "results.json.gz") : null;
+  const resultsFile = o.results ? files.results : null;
   const engine = launchEngine({
     config: {
       script: file,
       env: o.env ?? {},
       workers: o.workers ?? 1,
-      out: { ...(resultsFile ? { results: resultsFile } : {}), summaryExport: join(dir, "summary.json") },
+      out: { ...(resultsFile ? { results: resultsFile } : {}), summaryExport: files.summary },
       start: "harness",
       progress: "ipc",
       printSummary: false,
     },
-    configFile: join(dir, "engine-config.json"),
+    configFile: files.engineConfig,
     logFile: join(dir, "engine.log"),
     ...(o.cpu === undefined ? {} : { wrapper: ["taskset", "-c", String(o.cpu)] }),
   });

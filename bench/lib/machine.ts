@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { engineVersion } from "../../engine/version.js";
+import { gitRevision } from "../../kernel/fingerprint.js";
 import { findTool } from "../../kernel/tools.js";
 import { nginxPath } from "../../scripts/tools/setup-extras.js";
 
@@ -28,25 +29,14 @@ const nginxVersion = (): string | null => {
   return null;
 };
 
-export const machineInfo = (): MachineInfo => {
-  let gitRevision: string | null = null;
-  try {
-    gitRevision = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    gitRevision = null;
-  }
-  return {
-    date: new Date().toISOString(),
-    cores: cpus().length,
-    cpuModel: cpus()[0]?.model ?? "unknown",
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    engine: engineVersion,
-    toxiproxy: findTool("toxiproxy")?.version ?? null,
-    nginx: nginxVersion(),
-    gitRevision,
-  };
-};
+export const machineInfo = (): MachineInfo => ({
+  date: new Date().toISOString(),
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  engine: engineVersion,
+  toxiproxy: findTool("toxiproxy")?.version ?? null,
+  nginx: nginxVersion(),
+  gitRevision: gitRevision(true),
+});

@@ -3,16 +3,17 @@ import { join } from "node:path";
 import { type Stack, startStack } from "../../chaos/stack.js";
 import { outDir } from "../../kernel/paths.js";
 import { stopRecorded } from "../../kernel/processes.js";
+import { runFiles } from "../../kernel/run-files.js";
 import { RunStateRecorder } from "../../kernel/run-state.js";
 import { findTool } from "../../kernel/tools.js";
 import { newRunId } from "../../scripts/run/orchestrate.js";
 
-export interface BenchStack {
+export interface BenchStack extends AsyncDisposable {
   stack: Stack;
   recorder: RunStateRecorder;
   runDir: string;
   runId: string;
-  /** Stops everything recorded (engine runs a benchmark added included), then the stack. */
+  /** Stops everything recorded (engine runs a benchmark added included), then the stack; so does `await using`. */
   stop(): Promise<void>;
 }
 
@@ -22,7 +23,7 @@ export const startBenchStack = async (): Promise<BenchStack> => {
   if (!toxiproxy) throw new Error("toxiproxy is needed: run `npx portal-harness setup`");
   const runId = `bench-${newRunId()}`;
   const runDir = join(outDir(), runId);
-  mkdirSync(join(runDir, "logs"), { recursive: true });
+  mkdirSync(runFiles(runDir).logs, { recursive: true });
   const recorder = new RunStateRecorder(runDir, runId);
   const stack = await startStack({
     runId,
@@ -32,17 +33,12 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     toxiproxyBinary: toxiproxy.path,
     recorder,
   });
-  return {
-    stack,
-    recorder,
-    runDir,
-    runId,
-    stop: async () => {
-      for (const c of [...recorder.state.children].reverse()) await stopRecorded(c);
-      await stack.stop();
-      recorder.end();
-    },
+  const stop = async () => {
+    for (const c of [...recorder.state.children].reverse()) await stopRecorded(c);
+    await stack.stop();
+    recorder.end();
   };
+  return { stack, recorder, runDir, runId, stop, [Symbol.asyncDispose]: stop };
 };
 
 /** Submits `count` dossiers through the portal and returns their codes (bounded: one pass, 5 s per call). */

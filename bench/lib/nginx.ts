@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { allocatePorts } from "../../kernel/ports.js";
-import { spawnTracked, stopRecorded, type TrackedProcess } from "../../kernel/processes.js";
+import { startProcess, type TrackedProcess } from "../../kernel/processes.js";
 import { nginxPath } from "../../scripts/tools/setup-extras.js";
 
 /**
@@ -56,27 +56,21 @@ http {
   );
   const args = [binary, "-p", dir, "-c", join(dir, "nginx.conf")];
   const [command, ...rest] = cpu === null ? args : ["taskset", "-c", String(cpu), ...args];
-  const spawned = spawnTracked("nginx", command as string, rest, { stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(500) });
-      await res.arrayBuffer();
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      await stopRecorded(spawned.record);
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`nginx did not answer on ${url}; see ${dir}/logs/error.log`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // nginx writes its own error log; what it says before opening it goes to the bench's stderr. On a failed
+  // start its folder is kept, so the log named in the error is there to read.
+  const started = await startProcess({
+    name: "nginx",
+    command: command as string,
+    args: rest,
+    stdio: ["ignore", "ignore", "inherit"],
+    logFile: join(dir, "logs", "error.log"),
+    ready: { url },
+    timeoutMs: 10_000,
+  });
   const stop = async () => {
-    await stopRecorded(spawned.record);
+    await started.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, record: spawned.record, stop, [Symbol.asyncDispose]: stop };
+  return { url, record: started.record, stop, [Symbol.asyncDispose]: stop };
 };

@@ -106,150 +106,182 @@ export const timeUnitFor = (peakIterationsPerS: number): number =>
 export const officerRequests = (o: NonNullable<NonNullable<Profile["platforms"]>["officer"]>): number =>
   1 + o.rejectShare + (1 - o.rejectShare) * (4 + 2 * o.moreDocumentsShare + 3 * o.signShare);
 
-/** Compiles a profile into arrival-rate scenarios, one per journey. Pure. */
-export const compileProfile = (profile: Profile, options: { scale?: number } = {}): CompiledProfile => {
-  const scale = options.scale ?? profile.scale;
-  const peak = peakRequestsPerS(profile, scale);
+/** What every scenario of one profile is compiled against. */
+interface Day {
+  profile: Profile;
+  scale: number;
+  /** Citizen requests per second at level 1 after scaling. */
+  peak: number;
+  durationS: number;
+  share(step: MixStep): number;
+  pollsPerSubmission: number;
+  /** Share of submissions that pay a fee online. */
+  payShare: number;
+  /** The day's shape as a rate curve, `ratePerLevel` at level 1. */
+  dayCurve(ratePerLevel: number): RateCurve;
+}
+
+const dayOf = (profile: Profile, scale: number): Day => {
   const times = shapeTimes(profile);
-  const durationS = times.at(-1) ?? 0;
   const share = (s: MixStep): number => profile.mix[s] ?? 0;
-  const pollsPerSubmission = share("submit") > 0 ? share("status") / share("submit") : 0;
-  const payShare =
-    share("submit") > 0 ? Math.min(1, share("payment") / paymentRequests / share("submit")) : 0;
-  const dayCurve = (ratePerLevel: number): RateCurve =>
-    profile.shape.map((p, i) => ({ t: times[i] ?? 0, rate: p.level * ratePerLevel }));
-
-  const scenario = (
-    name: string,
-    exec: string,
-    steps: Step[],
-    curve: RateCurve,
-    requestsPerIteration: number,
-    holdS: number,
-    startTimeS = 0,
-  ): CompiledScenario => {
-    const { startRate, stages } = windowStages(curve, startTimeS, durationS);
-    const peakIterationsPerS = round3(Math.max(startRate, ...stages.map((s) => s.target)));
-    const preAllocatedVUs = Math.max(2, Math.ceil(peakIterationsPerS * holdS));
-    return {
-      name,
-      exec,
-      steps,
-      requestsPerIteration: round3(requestsPerIteration),
-      startTimeS: round3(startTimeS),
-      timeUnitS: timeUnitFor(peakIterationsPerS),
-      startRate,
-      stages,
-      peakIterationsPerS,
-      preAllocatedVUs,
-      maxVUs: Math.max(10, preAllocatedVUs * 4),
-    };
+  return {
+    profile,
+    scale,
+    peak: peakRequestsPerS(profile, scale),
+    durationS: times.at(-1) ?? 0,
+    share,
+    pollsPerSubmission: share("submit") > 0 ? share("status") / share("submit") : 0,
+    payShare: share("submit") > 0 ? Math.min(1, share("payment") / paymentRequests / share("submit")) : 0,
+    dayCurve: (ratePerLevel) =>
+      profile.shape.map((p, i) => ({ t: times[i] ?? 0, rate: p.level * ratePerLevel })),
   };
+};
 
-  const scenarios: CompiledScenario[] = [];
+/** One journey's scenario before compiling: its rate curve, requests per iteration, hold time and start. */
+interface ScenarioSpec {
+  name: string;
+  exec: string;
+  steps: Step[];
+  curve: RateCurve;
+  requestsPerIteration: number;
+  holdS: number;
+  startTimeS?: number;
+}
+
+/** A ramping arrival rate over the day from the scenario's start, with VU pools sized from its peak. */
+const compileScenario = (day: Day, spec: ScenarioSpec): CompiledScenario => {
+  const startTimeS = spec.startTimeS ?? 0;
+  const { startRate, stages } = windowStages(spec.curve, startTimeS, day.durationS);
+  const peakIterationsPerS = round3(Math.max(startRate, ...stages.map((s) => s.target)));
+  const preAllocatedVUs = Math.max(2, Math.ceil(peakIterationsPerS * spec.holdS));
+  return {
+    name: spec.name,
+    exec: spec.exec,
+    steps: spec.steps,
+    requestsPerIteration: round3(spec.requestsPerIteration),
+    startTimeS: round3(startTimeS),
+    timeUnitS: timeUnitFor(peakIterationsPerS),
+    startRate,
+    stages,
+    peakIterationsPerS,
+    preAllocatedVUs,
+    maxVUs: Math.max(10, preAllocatedVUs * 4),
+  };
+};
+
+/** The citizens' journeys: browsing, and submitting (with payments and status polls); officers after them. */
+const citizenSpecs = (day: Day): ScenarioSpec[] => {
+  const { share, peak, payShare, pollsPerSubmission } = day;
+  const specs: ScenarioSpec[] = [];
   if (share("browse") > 0)
-    scenarios.push(
-      scenario(
-        "citizen_browse",
-        "browse",
-        ["browse"],
-        dayCurve(peak * share("browse")),
-        1,
-        iterationHoldS.browse,
-      ),
-    );
-  const submitCurve = dayCurve(peak * share("submit"));
+    specs.push({
+      name: "citizen_browse",
+      exec: "browse",
+      steps: ["browse"],
+      curve: day.dayCurve(peak * share("browse")),
+      requestsPerIteration: 1,
+      holdS: iterationHoldS.browse,
+    });
+  const submitCurve = day.dayCurve(peak * share("submit"));
   if (share("submit") > 0)
-    scenarios.push(
-      scenario(
-        "citizen_submit",
-        "submit",
-        ["sign-in", "lookup", "submit", ...(payShare > 0 ? (["payment"] as const) : []), "status"],
-        submitCurve,
-        2 + pollsPerSubmission + payShare * paymentRequests,
-        iterationHoldS.submit,
-      ),
-    );
-  const platforms = profile.platforms ?? {};
-  const officer = platforms.officer;
-  if (officer && officer.dossierShare > 0 && share("submit") > 0 && officer.pickUpAfterS < durationS)
-    scenarios.push(
-      scenario(
-        "officer_process",
-        "officer",
-        ["officer", "documents"],
-        submitCurve.map((p) => ({ t: p.t + officer.pickUpAfterS, rate: p.rate * officer.dossierShare })),
-        officerRequests(officer),
-        iterationHoldS.officer,
-        officer.pickUpAfterS,
-      ),
-    );
-  const sync = platforms.provinceSync;
+    specs.push({
+      name: "citizen_submit",
+      exec: "submit",
+      steps: ["sign-in", "lookup", "submit", ...(payShare > 0 ? (["payment"] as const) : []), "status"],
+      curve: submitCurve,
+      requestsPerIteration: 2 + pollsPerSubmission + payShare * paymentRequests,
+      holdS: iterationHoldS.submit,
+    });
+  const officer = day.profile.platforms?.officer;
+  if (officer && officer.dossierShare > 0 && share("submit") > 0 && officer.pickUpAfterS < day.durationS)
+    specs.push({
+      name: "officer_process",
+      exec: "officer",
+      steps: ["officer", "documents"],
+      curve: submitCurve.map((p) => ({ t: p.t + officer.pickUpAfterS, rate: p.rate * officer.dossierShare })),
+      requestsPerIteration: officerRequests(officer),
+      holdS: iterationHoldS.officer,
+      startTimeS: officer.pickUpAfterS,
+    });
+  return specs;
+};
+
+/** The platforms beside the citizens: province sync, reporting, meetings (each only when the profile has it). */
+const platformSpecs = (day: Day): ScenarioSpec[] => {
+  const { profile, scale } = day;
+  const { provinceSync: sync, reporting, meetings } = profile.platforms ?? {};
+  const specs: ScenarioSpec[] = [];
   if (sync)
-    scenarios.push(
-      scenario(
-        "province_sync",
-        "sync",
-        ["sync"],
-        dayCurve((profile.provinces.count * scale) / sync.batchEveryS.value),
-        sync.dossiersPerBatch + sync.updatesPerBatch + 1,
-        iterationHoldS.sync,
-      ),
-    );
-  const reporting = platforms.reporting;
+    specs.push({
+      name: "province_sync",
+      exec: "sync",
+      steps: ["sync"],
+      curve: day.dayCurve((profile.provinces.count * scale) / sync.batchEveryS.value),
+      requestsPerIteration: sync.dossiersPerBatch + sync.updatesPerBatch + 1,
+      holdS: iterationHoldS.sync,
+    });
   if (reporting)
-    scenarios.push(
-      scenario(
-        "reporting_query",
-        "report",
-        ["report"],
-        dayCurve(reporting.queriesPerS.value * scale),
-        1,
-        iterationHoldS.report,
-      ),
-    );
-  const meetings = platforms.meetings;
+    specs.push({
+      name: "reporting_query",
+      exec: "report",
+      steps: ["report"],
+      curve: day.dayCurve(reporting.queriesPerS.value * scale),
+      requestsPerIteration: 1,
+      holdS: iterationHoldS.report,
+    });
   if (meetings) {
     const first = profile.shape[0]?.hour ?? 0;
-    const points = meetings.shape ?? profile.shape;
     const rate = meetings.joinsPerS.value * scale;
-    scenarios.push(
-      scenario(
-        "meeting_join",
-        "meeting",
-        ["meeting"],
-        points.map((p) => ({ t: ((p.hour - first) * 3600) / profile.compression, rate: p.level * rate })),
-        3,
-        iterationHoldS.meeting,
-      ),
-    );
+    specs.push({
+      name: "meeting_join",
+      exec: "meeting",
+      steps: ["meeting"],
+      curve: (meetings.shape ?? profile.shape).map((p) => ({
+        t: ((p.hour - first) * 3600) / profile.compression,
+        rate: p.level * rate,
+      })),
+      requestsPerIteration: 3,
+      holdS: iterationHoldS.meeting,
+    });
   }
+  return specs;
+};
 
+/** What the journeys need to know beyond their rates. */
+const journeySettings = (day: Day): JourneySettings => {
+  const { officer, provinceSync: sync, meetings } = day.profile.platforms ?? {};
+  return {
+    payShare: round3(day.payShare),
+    officer: officer
+      ? {
+          dossierShare: officer.dossierShare,
+          rejectShare: officer.rejectShare,
+          moreDocumentsShare: officer.moreDocumentsShare,
+          signShare: officer.signShare,
+        }
+      : null,
+    sync: sync ? { dossiersPerBatch: sync.dossiersPerBatch, updatesPerBatch: sync.updatesPerBatch } : null,
+    meetings: meetings
+      ? { sessions: meetings.sessions, stayS: round3((meetings.stayMinutes * 60) / day.profile.compression) }
+      : null,
+  };
+};
+
+/** Compiles a profile into arrival-rate scenarios, one per journey. Pure. */
+export const compileProfile = (profile: Profile, options: { scale?: number } = {}): CompiledProfile => {
+  const day = dayOf(profile, options.scale ?? profile.scale);
+  const scenarios = [...citizenSpecs(day), ...platformSpecs(day)].map((spec) => compileScenario(day, spec));
   const run = new Set<Step>(scenarios.flatMap((s) => s.steps));
   const notRun = (Object.keys(profile.mix) as MixStep[])
-    .filter((s) => !run.has(s) && share(s) > 0)
-    .map((step) => ({ step, share: share(step) }));
+    .filter((s) => !run.has(s) && day.share(s) > 0)
+    .map((step) => ({ step, share: day.share(step) }));
   return {
     profile: profile.name,
-    durationS: round3(durationS),
-    peakRequestsPerS: round3(peak),
+    durationS: round3(day.durationS),
+    peakRequestsPerS: round3(day.peak),
     totalPeakRequestsPerS: round3(totalPeak(scenarios)),
-    pollsPerSubmission: round3(pollsPerSubmission),
-    journeys: {
-      payShare: round3(payShare),
-      officer: officer
-        ? {
-            dossierShare: officer.dossierShare,
-            rejectShare: officer.rejectShare,
-            moreDocumentsShare: officer.moreDocumentsShare,
-            signShare: officer.signShare,
-          }
-        : null,
-      sync: sync ? { dossiersPerBatch: sync.dossiersPerBatch, updatesPerBatch: sync.updatesPerBatch } : null,
-      meetings: meetings
-        ? { sessions: meetings.sessions, stayS: round3((meetings.stayMinutes * 60) / profile.compression) }
-        : null,
-    },
+    pollsPerSubmission: round3(day.pollsPerSubmission),
+    journeys: journeySettings(day),
     scenarios,
     notRun,
   };

@@ -5,6 +5,7 @@ import { type EngineConfigInput, progressLine } from "../../engine/config.js";
 import { launchEngine } from "../../engine/launch.js";
 import { environmentError, inputError } from "../../kernel/errors.js";
 import { ExitCode } from "../../kernel/exit-codes.js";
+import { runFiles } from "../../kernel/run-files.js";
 
 /**
  * `portal-harness exec SCRIPT`: runs any script written to the engine's k6 API (TypeScript or JavaScript,
@@ -81,7 +82,7 @@ export const execCommand = async (
   try {
     const engine = launchEngine({
       config,
-      configFile: join(dir, "engine-config.json"),
+      configFile: runFiles(dir).engineConfig,
       onProgress: (p) => {
         if (!f.json) process.stderr.write(`${progressLine(p)}\n`);
       },

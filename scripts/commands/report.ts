@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { inputError } from "../../kernel/errors.js";
-import { ExitCode, type ExitCodeValue } from "../../kernel/exit-codes.js";
+import { ExitCode, type ExitCodeValue, exitCodeForOutcome } from "../../kernel/exit-codes.js";
+import { runFiles } from "../../kernel/run-files.js";
 import { parseJsonFile } from "../../kernel/validate.js";
 import { compareVerdicts, defaultTolerances, renderComparison } from "../../reports/compare/compare.js";
 import { analyseRunDir } from "../../reports/run-dir/analyse.js";
@@ -14,9 +15,6 @@ export const parseLang = (value: unknown): Lang => {
   if (!parsed.success) throw inputError(`--lang: "${String(value)}" is not a report language (en, vi)`);
   return parsed.data;
 };
-
-export const exitCodeForOutcome = (outcome: Verdict["outcome"]): ExitCodeValue =>
-  outcome === "passed" ? ExitCode.passed : outcome === "failed" ? ExitCode.failed : ExitCode.inconclusive;
 
 /** `report RUN_DIR`: rebuilds verdict.json and every report from the run's saved data; exits with its outcome. */
 export const reportCommand = async (
@@ -41,7 +39,7 @@ export const reportCommand = async (
 };
 
 const verdictOf = (path: string): Verdict => {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "verdict.json") : path;
+  const file = existsSync(path) && statSync(path).isDirectory() ? runFiles(path).verdict : path;
   if (!existsSync(file))
     throw inputError(`${file}: no verdict here (give a run directory or a verdict.json)`);
   return parseJsonFile(Verdict, file);

@@ -95,6 +95,6 @@ describe("portal-harness CLI (real processes)", () => {
     expect(outside.failed).toBe(0);
     expect(verdict.dossiers.lost).toBe(0);
     expect(verdict.dossiers.acknowledged).toBeGreaterThan(0);
-    expect(readFileSync(join(runDir, "report.md"), "utf8")).toMatch(/PASSED/);
+    expect(readFileSync(runFiles(runDir).reportMd, "utf8")).toMatch(/PASSED/);
   });
 });

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runFiles } from "../../kernel/run-files.js";
+import { tempDir } from "../../kernel/testing/temp-dir.js";
 import { requireTool } from "../../kernel/testing/tools.js";
 import { SeriesFile } from "../../reports/run-dir/series-file.js";
 import { Verdict } from "../../reports/verdict/schema.js";
@@ -18,8 +20,7 @@ beforeAll(() => {
   run = runOnce(["demo"]);
 }, 300_000);
 
-const readVerdict = (dir: string) =>
-  Verdict.parse(JSON.parse(readFileSync(join(dir, "verdict.json"), "utf8")));
+const readVerdict = (dir: string) => Verdict.parse(JSON.parse(readFileSync(runFiles(dir).verdict, "utf8")));
 
 describe("a healthy run", () => {
   it("passes and reconciles with nothing lost, duplicated or moved illegally", () => {
@@ -48,7 +49,7 @@ describe("a healthy run", () => {
     expect(l.checks.passes).toBeGreaterThan(0);
     expect(l.bytesSent).toBeGreaterThan(0);
     expect(l.bytesReceived).toBeGreaterThan(0);
-    const series = SeriesFile.parse(JSON.parse(readFileSync(join(run.runDir, "series.json"), "utf8")));
+    const series = SeriesFile.parse(JSON.parse(readFileSync(runFiles(run.runDir).series, "utf8")));
     const windowed = series.load.reduce((n, p) => n + p[6], 0);
     expect(windowed).toBeGreaterThan(0);
     expect(windowed).toBeLessThanOrEqual(l.checks.passes); // checks in setup() come before t0
@@ -56,7 +57,7 @@ describe("a healthy run", () => {
   });
 
   it("writes JUnit XML with one test case per criterion and as many failures as failed criteria", () => {
-    const xml = readFileSync(join(run.runDir, "junit.xml"), "utf8");
+    const xml = readFileSync(runFiles(run.runDir).junit, "utf8");
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === "testcase" }).parse(xml) as {
       testsuites: { "@_failures": string; testsuite: { testcase: Array<{ failure?: unknown }> } };
@@ -69,8 +70,8 @@ describe("a healthy run", () => {
   });
 
   it("report.html opens in headless Chromium: no console error, no request leaves the page, charts with fault windows, one row per criterion", async () => {
-    const userDataDir = mkdtempSync(join(tmpdir(), "ph-chromium-"));
-    const context = await chromium.launchPersistentContext(userDataDir, {
+    using userDataDir = tempDir("ph-chromium-");
+    const context = await chromium.launchPersistentContext(userDataDir.path, {
       executablePath: "/usr/bin/chromium",
       headless: true,
       args: [
@@ -85,62 +86,59 @@ describe("a healthy run", () => {
       ],
       viewport: { width: 1000, height: 1400 },
     });
-    try {
-      const leaving: string[] = [];
-      const errors: string[] = [];
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-        leaving.push(url);
-        return route.abort();
-      });
-      const page = await context.newPage();
-      page.on("request", (r) => {
-        const url = r.url();
-        if (!url.startsWith("file:") && !url.startsWith("data:")) leaving.push(url);
-      });
-      page.on("console", (m) => {
-        if (m.type() === "error") errors.push(m.text());
-      });
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`file://${join(run.runDir, "report.html")}`, { waitUntil: "load", timeout: 30_000 });
+    await using _browser = { [Symbol.asyncDispose]: () => context.close() };
+    const leaving: string[] = [];
+    const errors: string[] = [];
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+      leaving.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on("request", (r) => {
+      const url = r.url();
+      if (!url.startsWith("file:") && !url.startsWith("data:")) leaving.push(url);
+    });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`file://${runFiles(run.runDir).reportHtml}`, { waitUntil: "load", timeout: 30_000 });
 
-      const charts = await page.locator("svg.chart").count();
-      expect(charts).toBeGreaterThanOrEqual(3);
-      for (let i = 0; i < charts; i++) {
-        const chart = page.locator("svg.chart").nth(i);
-        expect(await chart.locator("path.series").count()).toBeGreaterThan(0);
-        expect(await chart.locator("rect.fault-window").count()).toBe(run.verdict.faults.length);
-        const box = await chart.locator("rect.fault-window").first().boundingBox();
-        expect(box?.width ?? 0).toBeGreaterThan(5); // drawn, not collapsed
-      }
-      expect(await page.locator("#criteria tbody tr").count()).toBe(run.verdict.criteria.length);
-      expect(await page.locator("#funnel tr").count()).toBeGreaterThanOrEqual(5);
-      expect(await page.locator("#engine tr").count()).toBe(8);
-      expect(await page.locator("svg#chart-vus").count()).toBe(1);
-      mkdirSync(join(root, "out", "test-artifacts"), { recursive: true });
-      await page.screenshot({
-        path: join(root, "out", "test-artifacts", "report-healthy.png"),
-        fullPage: true,
-      });
-      expect(errors).toEqual([]);
-      expect(leaving).toEqual([]);
-    } finally {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+    const charts = await page.locator("svg.chart").count();
+    expect(charts).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < charts; i++) {
+      const chart = page.locator("svg.chart").nth(i);
+      expect(await chart.locator("path.series").count()).toBeGreaterThan(0);
+      expect(await chart.locator("rect.fault-window").count()).toBe(run.verdict.faults.length);
+      const box = await chart.locator("rect.fault-window").first().boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(5); // drawn, not collapsed
     }
+    expect(await page.locator("#criteria tbody tr").count()).toBe(run.verdict.criteria.length);
+    expect(await page.locator("#funnel tr").count()).toBeGreaterThanOrEqual(5);
+    expect(await page.locator("#engine tr").count()).toBe(8);
+    expect(await page.locator("svg#chart-vus").count()).toBe(1);
+    mkdirSync(join(root, "out", "test-artifacts"), { recursive: true });
+    await page.screenshot({
+      path: join(root, "out", "test-artifacts", "report-healthy.png"),
+      fullPage: true,
+    });
+    expect(errors).toEqual([]);
+    expect(leaving).toEqual([]);
   }, 120_000);
 });
 
 describe("report and compare", () => {
   it("report rebuilds the same verdict and every report from the saved run, in Vietnamese on request", () => {
-    const before = readFileSync(join(run.runDir, "verdict.json"), "utf8");
-    for (const f of ["verdict.json", "report.html", "report.md", "junit.xml"]) rmSync(join(run.runDir, f));
+    const files = runFiles(run.runDir);
+    const before = readFileSync(files.verdict, "utf8");
+    for (const f of [files.verdict, files.reportHtml, files.reportMd, files.junit]) rmSync(f);
     const res = cli(["report", run.runDir, "--lang", "vi"]);
     expect(res.code, res.stderr).toBe(0);
-    expect(readFileSync(join(run.runDir, "verdict.json"), "utf8")).toBe(before);
-    expect(readFileSync(join(run.runDir, "report.html"), "utf8")).toContain('<html lang="vi">');
-    expect(readFileSync(join(run.runDir, "report.md"), "utf8")).toContain("## Tiêu chí");
+    expect(readFileSync(files.verdict, "utf8")).toBe(before);
+    expect(readFileSync(files.reportHtml, "utf8")).toContain('<html lang="vi">');
+    expect(readFileSync(files.reportMd, "utf8")).toContain("## Tiêu chí");
   });
 
   it("report on something that is not a run exits 2 and names the missing file, without a stack trace", () => {
@@ -161,7 +159,7 @@ describe("report and compare", () => {
     worse.dossiers.lost = 3;
     for (const s of worse.steps) s.p95Ms = (s.p95Ms ?? 0) * 3 + 50;
     const dir = mkdtempSync(join(tmpdir(), "ph-worse-"));
-    writeFileSync(join(dir, "verdict.json"), JSON.stringify(worse));
+    writeFileSync(runFiles(dir).verdict, JSON.stringify(worse));
     const res = cli(["compare", run.runDir, dir]);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain("REGRESSION");

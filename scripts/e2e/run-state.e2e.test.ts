@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanLeftovers } from "../../chaos/leftovers.js";
 import { projectRoot } from "../../kernel/paths.js";
-import { isSameProcess } from "../../kernel/processes.js";
-import { findLeftovers, type RunState, RunStateSchema } from "../../kernel/run-state.js";
+import { isSameProcess, pollUntil } from "../../kernel/processes.js";
+import { findLeftovers, type RunState, RunStateSchema, stateFile } from "../../kernel/run-state.js";
 import type { DoctorReport } from "../commands/doctor.js";
 
 /**
@@ -16,7 +16,7 @@ import type { DoctorReport } from "../commands/doctor.js";
  */
 const root = projectRoot();
 const work = mkdtempSync(join(tmpdir(), "ph-kill-"));
-const planFile = join(work, "plan.json");
+const planFile = join(work, "kill-test-faults.json");
 const configFile = join(work, "config.json");
 
 beforeAll(() => {
@@ -81,13 +81,10 @@ const runAndKill = async (out: string, signal: "SIGINT" | "SIGKILL") => {
   const exited = new Promise<number | null>((r) =>
     child.once("exit", (code, sig) => r(code ?? (sig ? -1 : null))),
   );
-  const deadline = Date.now() + 60_000;
-  while (!(stdout.includes("load started") && stdout.includes("apply slow-primary"))) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill("SIGKILL");
-      throw new Error(`the run did not get its faults applied:\n${stdout}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const applied = () => stdout.includes("load started") && stdout.includes("apply slow-primary");
+  if (!(await pollUntil(applied, { timeoutMs: 60_000, stopIf: () => child.exitCode !== null }))) {
+    child.kill("SIGKILL");
+    throw new Error(`the run did not get its faults applied:\n${stdout}`);
   }
   child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -98,7 +95,7 @@ const runAndKill = async (out: string, signal: "SIGINT" | "SIGKILL") => {
 
 const stateOf = (out: string): RunState => {
   const [runDir] = readdirSync(out);
-  return RunStateSchema.parse(JSON.parse(readFileSync(join(out, runDir ?? "", "state.json"), "utf8")));
+  return RunStateSchema.parse(JSON.parse(readFileSync(stateFile(join(out, runDir ?? "")), "utf8")));
 };
 
 const doctor = (out: string, clean: boolean): DoctorReport => {

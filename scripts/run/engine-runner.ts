@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { measureEpochOffset, monoNow } from "../../engine/clock/clock.js";
 import { type Progress, progressLine } from "../../engine/config.js";
 import { type EngineReady, type LaunchedEngine, launchEngine } from "../../engine/launch.js";
@@ -48,7 +47,7 @@ export const startEngine = async (o: EngineRunOptions): Promise<StartedEngine> =
       printSummary: false,
     },
     configFile: files.engineConfig,
-    logFile: join(files.logs, "engine.log"),
+    logFile: files.logOf("engine"),
     onSpawn: o.onSpawn,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
@@ -61,7 +60,7 @@ export const startEngine = async (o: EngineRunOptions): Promise<StartedEngine> =
         ["the load engine refused to start:", ...outcome.lines],
       );
     throw new HarnessError(ExitCode.environment, [
-      `the load engine exited before it was ready (exit ${outcome.kind === "crashed" ? outcome.exitCode : "?"}); see ${join(files.logs, "engine.log")}`,
+      `the load engine exited before it was ready (exit ${outcome.kind === "crashed" ? outcome.exitCode : "?"}); see ${files.logOf("engine")}`,
     ]);
   }
   return {

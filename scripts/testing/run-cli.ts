@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../kernel/paths.js";
+import { runFiles } from "../../kernel/run-files.js";
 import { Verdict } from "../../reports/verdict/schema.js";
 
 export const root = projectRoot();
@@ -57,7 +58,7 @@ export const runOnce = (args: readonly string[]): FinishedRun => {
   const res = cli([...args, "--out", out]);
   const dirs = existsSync(out) ? readdirSync(out) : [];
   const runDir = join(out, dirs[0] ?? "missing");
-  const verdictFile = join(runDir, "verdict.json");
+  const verdictFile = runFiles(runDir).verdict;
   if (dirs.length !== 1 || !existsSync(verdictFile))
     throw new Error(`no verdict from ${args.join(" ")} (exit ${res.code}):\n${res.stdout}\n${res.stderr}`);
   return { ...res, runDir, verdict: Verdict.parse(JSON.parse(readFileSync(verdictFile, "utf8"))) };
