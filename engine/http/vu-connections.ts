@@ -106,6 +106,9 @@ class IdleConns {
     for (let c = this.head; c !== null && now - c.idleSince >= c.idleTimeoutMs; c = this.head) {
       this.remove(c);
       c.socket?.destroy();
+      // Dropped, not only destroyed: a VU thinking between requests would otherwise hold the closed socket
+      // and its stream states until its next request (measured: most of 22,000 sockets in a heap snapshot).
+      c.socket = null;
     }
     if (this.head === null && this.timer) {
       clearInterval(this.timer);
