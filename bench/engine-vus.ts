@@ -64,6 +64,8 @@ export const engineVus: Benchmark = {
       r.iterations.dropped === 0 &&
       run.peakFds <= maxSockets &&
       run.peakRssMiB < 1024 &&
+      lagP99 !== null &&
+      lagP99 < 100 &&
       busyPeak >= vus * 0.99;
     return {
       name: "engine-vus",
