@@ -27,6 +27,11 @@ export interface Stack extends AsyncDisposable {
   client: ToxiproxyClient;
   proxyFor: (link: string) => string;
   toxiproxyVersion: string;
+  /**
+   * Mock targets: stops a part's process and starts it again on the same port with the same config, as an
+   * operator's restart does (whatever it held only in memory is gone).
+   */
+  restartPart?(name: PartName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -117,41 +122,18 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     }
 
     const partPorts = new Map<PartName, number>(mockParts.map((p) => [p, next()]));
-    const partUrls: Partial<Record<PartName, string>> = Object.fromEntries(
-      mockParts.map((p) => [p, `http://127.0.0.1:${partPorts.get(p)}`]),
-    );
     // Every part is reachable only through its link: a proxy per link, its upstream the part's own port.
     for (const l of links) await addProxy(l.name, `127.0.0.1:${partPorts.get(l.to as PartName)}`);
-
-    const variant = o.target.variant;
-    const part = (name: PartName) => {
-      const port = partPorts.get(name) as number;
-      const config: Partial<PartConfig> = {
-        ...o.mock?.[name],
-        variant,
-        seed: o.seed,
-        upstreams: upstreamsOf(name, linkUrl),
-      };
-      return startProcess({
-        name,
-        command: process.execPath,
-        args: [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(config)],
-        ready: { url: `http://127.0.0.1:${port}/healthz` },
-        logFile: files.logOf(name),
-        record,
-      });
-    };
-    // The gateway health-checks the primary from its first second, so it starts once the parts are up.
-    await Promise.all(mockParts.filter((p) => p !== "gateway").map(part));
-    await part("gateway");
+    const mock = await startMockParts(o, { partPorts, linkUrl, record, started });
     return {
       citizenUrl: linkUrl("citizen-gateway"),
       officerUrl: linkUrl("officer-gateway"),
       linkUrls,
-      partUrls,
+      partUrls: mock.partUrls,
       client,
       proxyFor,
       toxiproxyVersion,
+      restartPart: mock.restart,
       stop,
       [Symbol.asyncDispose]: stop,
     };
@@ -159,4 +141,58 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     await stop();
     throw e;
   }
+};
+
+interface MockPartsContext {
+  partPorts: ReadonlyMap<PartName, number>;
+  linkUrl: (link: LinkName) => string;
+  record: (r: TrackedProcess) => void;
+  /** The stack's list of processes, last started last; a restarted part's old process leaves it. */
+  started: TrackedProcess[];
+}
+
+/** Starts the mock's parts behind their links (the gateway last); returns their URLs and how to restart one. */
+const startMockParts = async (
+  o: StackOptions,
+  ctx: MockPartsContext,
+): Promise<{ partUrls: Partial<Record<PartName, string>>; restart: (name: PartName) => Promise<void> }> => {
+  const { partPorts, linkUrl } = ctx;
+  const files = runFiles(o.runDir);
+  const variant = o.target.kind === "mock" ? o.target.variant : "healthy";
+  const processes = new Map<PartName, TrackedProcess>();
+  const part = (name: PartName) => {
+    const port = partPorts.get(name) as number;
+    const config: Partial<PartConfig> = {
+      ...o.mock?.[name],
+      variant,
+      seed: o.seed,
+      upstreams: upstreamsOf(name, linkUrl),
+    };
+    return startProcess({
+      name,
+      command: process.execPath,
+      args: [join(projectRoot(), "dist", "mock-part.js"), name, String(port), JSON.stringify(config)],
+      ready: { url: `http://127.0.0.1:${port}/healthz` },
+      logFile: files.logOf(name),
+      record: (r) => {
+        processes.set(name, r);
+        ctx.record(r);
+      },
+    });
+  };
+  // The gateway health-checks the primary from its first second, so it starts once the parts are up.
+  await Promise.all(mockParts.filter((p) => p !== "gateway").map(part));
+  await part("gateway");
+  const restart = async (name: PartName) => {
+    const old = processes.get(name);
+    if (old) {
+      await stopRecorded(old);
+      ctx.started.splice(ctx.started.indexOf(old), 1);
+    }
+    await part(name);
+  };
+  const partUrls = Object.fromEntries(
+    [...partPorts].map(([p, port]) => [p, `http://127.0.0.1:${port}`]),
+  ) as Partial<Record<PartName, string>>;
+  return { partUrls, restart };
 };

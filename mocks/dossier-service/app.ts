@@ -4,12 +4,14 @@ import { dossierRoutes } from "./dossier-routes.js";
 import { registerDossierMetrics } from "./metrics.js";
 import { closeNode, createNode, type DossierServiceOptions } from "./node.js";
 import { nodeRoutes } from "./node-routes.js";
+import { rejoinRoutes } from "./rejoin.js";
 
 export type { DossierServiceOptions } from "./node.js";
 
 /**
  * The dossier service, primary or standby: intake, lookup, officer transitions and payment results;
- * replication to the standby, promotion with epoch fencing, and the outbox to the national portal.
+ * replication to the standby, promotion with epoch fencing, rejoining as a follower after being replaced
+ * (failback), and the outbox to the national portal.
  * The routes are two encapsulated plugins over one node state made here; the metrics read the same state.
  * Returns the app without listening.
  */
@@ -18,6 +20,7 @@ export const buildApp = (options: DossierServiceOptions): FastifyInstance => {
   const node = createNode(options);
   app.addHook("onClose", async () => closeNode(node));
   void app.register(nodeRoutes, { node });
+  void app.register(rejoinRoutes, { node });
   void app.register(dossierRoutes, { node });
   registerDossierMetrics(metrics, node);
   return app;

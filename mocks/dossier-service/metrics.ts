@@ -4,7 +4,7 @@ import type { DossierNode } from "./node.js";
 
 /** The node's series on its /metrics, read from its state at scrape time, in exposition order. */
 export const registerDossierMetrics = (metrics: Metrics, node: DossierNode): void => {
-  const { state, store, counters, replicator, outbox } = node;
+  const { state, store, counters, outbox } = node;
   registerPoolMetrics(metrics, node.pool);
   metrics.register("portal_dossier_role", "gauge", "1 for the role this node plays now", () => [
     { labels: { role: state.role }, value: 1 },
@@ -18,7 +18,7 @@ export const registerDossierMetrics = (metrics: Metrics, node: DossierNode): voi
     () => counters.created,
   );
   metrics.register("portal_replication_lag_ops", "gauge", "store ops not yet applied on the standby", () =>
-    replicator ? replicator.lag : 0,
+    node.replicator ? node.replicator.lag : 0,
   );
   metrics.register(
     "portal_replication_refused_total",

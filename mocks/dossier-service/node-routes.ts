@@ -45,6 +45,7 @@ export const nodeRoutes = async (app: FastifyInstance, { node }: { node: Dossier
     epoch: state.epoch,
     dossiers: store.size,
     sync: outbox?.status() ?? null,
+    following: node.following ? { ready: node.following.ready } : null,
   }));
   app.get("/sync/status", async (_request, reply) => {
     if (!outbox) return sendError(reply, "UPSTREAM_UNAVAILABLE", "no national sync configured", 1);
@@ -71,9 +72,14 @@ export const nodeRoutes = async (app: FastifyInstance, { node }: { node: Dossier
       return { role: state.role, epoch: state.epoch };
     if (body.epoch <= state.epoch)
       return sendError(reply, "FENCED", `epoch ${body.epoch} is not newer than ${state.epoch}`);
+    if (node.following && !node.following.ready)
+      return sendError(reply, "FENCED", "this node is still being rebuilt from the acting primary");
     state.epoch = body.epoch;
     state.role = "primary";
     state.failovers++;
+    // A rebuilt follower stops following; until a standby is rebuilt it acknowledges writes alone.
+    node.following?.stop();
+    node.following = null;
     store.promote(node.codeGap);
     outbox?.setActive(true);
     return { role: state.role, epoch: state.epoch };

@@ -3,7 +3,7 @@ import { type CapacitySpec, WorkerPool } from "../lib/capacity.js";
 import { sendError } from "../lib/errors.js";
 import { Upstream } from "../lib/upstream.js";
 import { Outbox } from "./outbox.js";
-import { Replicator } from "./replication.js";
+import { type Replication, Replicator } from "./replication.js";
 import { DossierStore, type StoreOp } from "./store.js";
 
 export interface DossierServiceOptions {
@@ -48,8 +48,11 @@ export interface DossierNode {
   counters: { created: number; refusedBacklog: number };
   standby: Upstream | null;
   national: Upstream | null;
-  replicator: Replicator | null;
+  /** Primary: what its writes wait on (the standby's replicator, or a rebuilt follower's feed); null: none. */
+  replicator: Replication | null;
   outbox: Outbox | null;
+  /** A node rebuilt as a follower of the acting primary (failback): ready once it holds the whole store. */
+  following: { ready: boolean; stop(): void } | null;
 }
 
 export const createNode = (options: DossierServiceOptions): DossierNode => {
@@ -72,6 +75,7 @@ export const createNode = (options: DossierServiceOptions): DossierNode => {
     national,
     replicator: null,
     outbox: null,
+    following: null,
   };
   node.outbox = national
     ? new Outbox({
@@ -100,6 +104,7 @@ export const createNode = (options: DossierServiceOptions): DossierNode => {
 
 export const closeNode = async (node: DossierNode): Promise<void> => {
   node.replicator?.stop();
+  node.following?.stop();
   node.outbox?.stop();
   await Promise.all([node.standby?.close(), node.national?.close()]);
 };

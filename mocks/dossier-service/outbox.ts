@@ -94,6 +94,17 @@ export class Outbox {
 
   constructor(private readonly o: OutboxOptions) {}
 
+  /** Messages the national portal confirmed (what a rebuilt node needs not resend). */
+  deliveredIds(): string[] {
+    return [...this.delivered];
+  }
+
+  /** Forgets every message (a node rebuilt from a snapshot observes them again). */
+  clear(): void {
+    this.pending.clear();
+    this.delivered.clear();
+  }
+
   /** Adds the messages an op implies (or, for a replicated delivery note, forgets delivered ones). */
   observe(op: StoreOp): void {
     if (op.kind === "delivered") {

@@ -3,6 +3,21 @@ import type { Upstream } from "../lib/upstream.js";
 import type { StoreOp } from "./store.js";
 
 /**
+ * What a primary's writes wait on: the replicator that pushes to the standby, or the feed a node rebuilt as
+ * a follower pulls from (`rejoin.ts`).
+ */
+export interface Replication {
+  /** Ops the other node has not confirmed yet. */
+  readonly lag: number;
+  /** Queues an op; resolves once the other node has applied it. */
+  enqueue(op: StoreOp): Promise<void>;
+  waitFor(seq: number): Promise<void>;
+  /** Re-sends what is unconfirmed now, where the replication can. */
+  kick(): void;
+  stop(): void;
+}
+
+/**
  * Ships the primary's store ops to the standby in order, in batches (group commit: whatever queued while a
  * batch was in flight goes in the next). Sync mode: a write is acknowledged when its op is applied on the
  * standby. Async mode: the log is shipped every `intervalMs` and writes do not wait.
@@ -21,7 +36,7 @@ interface Waiter {
   resolve: () => void;
 }
 
-export class Replicator {
+export class Replicator implements Replication {
   private readonly queue: StoreOp[] = [];
   private waiters: Waiter[] = [];
   private inFlight = false;

@@ -34,6 +34,14 @@ export type ChangeResult =
   | { kind: "not-found" }
   | { kind: "illegal"; from: number; to: number };
 
+/** A whole store at one sequence number: what a node rebuilt as a follower starts from. */
+export interface StoreSnapshot {
+  seq: number;
+  floor: number;
+  counters: Array<[string, number]>;
+  dossiers: Dossier[];
+}
+
 /**
  * In-memory dossiers with a per-agency daily counter and an idempotency index.
  *
@@ -169,6 +177,29 @@ export class DossierStore {
   promote(gap: number): void {
     for (const [key, n] of this.counters) this.counters.set(key, n + gap);
     this.floor += gap;
+  }
+
+  snapshot(): StoreSnapshot {
+    return {
+      seq: this.seq,
+      floor: this.floor,
+      counters: [...this.counters],
+      dossiers: [...this.byCode.values()],
+    };
+  }
+
+  /** Replaces everything this store held with a snapshot (a node rebuilt from the acting primary). */
+  install(s: StoreSnapshot): void {
+    this.byCode.clear();
+    this.byKey.clear();
+    this.counters.clear();
+    for (const d of s.dossiers) {
+      this.byCode.set(d.code, d);
+      this.byKey.set(d.idempotencyKey, [...(this.byKey.get(d.idempotencyKey) ?? []), d.code]);
+    }
+    for (const [key, n] of s.counters) this.counters.set(key, n);
+    this.floor = s.floor;
+    this.seq = s.seq;
   }
 
   get(code: string): Dossier | undefined {

@@ -18,16 +18,21 @@ export interface FailoverEvent {
 type Node = "primary" | "standby";
 
 /**
- * Routes dossier traffic to the acting primary and fails over: the primary is health-checked through its
- * link; after `failoverAfterMs` without a good answer the standby is promoted with the next epoch (which
- * fences the old primary) and takes all traffic. There is no automatic failback: the old primary stays
- * fenced until an operator rebuilds it as a standby.
+ * Routes dossier traffic to the acting primary and fails over: the acting primary is health-checked through
+ * its link; after `failoverAfterMs` without a good answer the other node is promoted with the next epoch
+ * (which fences the one it replaces) and takes all traffic. Failback: once the standby acts as primary, the
+ * old primary is checked too; when it is back it is told to rejoin (rebuilt as a follower of the acting
+ * primary), and once it holds the whole store it is the node promoted if the acting primary is lost in turn.
+ * The standby cannot be rebuilt the other way (it has no path to follow the primary's node), so after a
+ * failback it stays out until an operator rebuilds it.
  */
 export class DossierRouter {
   active: Node = "primary";
   epoch = 1;
   readonly events: FailoverEvent[] = [];
   sync: { pending: number; oldestPendingAgeMs: number } | null = null;
+  /** The old primary, rebuilt as a follower of the acting standby and holding the whole store. */
+  followerReady = false;
   private lastOkAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private promoting = false;
@@ -54,11 +59,15 @@ export class DossierRouter {
 
   private async check(): Promise<void> {
     const target = this.active;
+    void this.checkOldPrimary();
     try {
       const { status, body } = await this.node(target).json<{
         role?: string;
+        epoch?: number;
         sync?: { pending: number; oldestPendingAgeMs: number } | null;
       }>("GET", "/healthz", { timeoutMs: this.o.healthTimeoutMs });
+      // A restarted gateway starts at epoch 1: it learns the epoch in charge, so its next promotion is newer.
+      if (body.role === "primary" && (body.epoch ?? 0) > this.epoch) this.epoch = body.epoch ?? this.epoch;
       if (status === 200 && (body.role === "primary" || target === "standby")) {
         if (target === this.active) this.lastOkAt = Date.now();
         this.sync = body.sync ?? null;
@@ -67,30 +76,56 @@ export class DossierRouter {
     } catch {
       // counted below
     }
-    if (this.active !== "primary" || !this.standby || this.o.failoverAfterMs === null) return;
-    if (Date.now() - this.lastOkAt >= this.o.failoverAfterMs) await this.promote();
+    if (!this.standby || this.o.failoverAfterMs === null) return;
+    if (Date.now() - this.lastOkAt < this.o.failoverAfterMs) return;
+    if (this.active === "primary") await this.promote("standby");
+    else if (this.followerReady) await this.promote("primary");
   }
 
-  private async promote(): Promise<void> {
-    if (this.promoting || !this.standby) return;
+  /** While the standby acts as primary: tell the old primary, once back, to rejoin; note when it is ready. */
+  private async checkOldPrimary(): Promise<void> {
+    if (this.active !== "standby") return;
+    try {
+      const { status, body } = await this.primary.json<{
+        role?: string;
+        epoch?: number;
+        following?: { ready: boolean } | null;
+      }>("GET", "/healthz", { timeoutMs: this.o.healthTimeoutMs });
+      if (status !== 200) throw new Error(`health ${status}`);
+      if (body.role === "standby" && body.epoch === this.epoch) {
+        this.followerReady = body.following?.ready === true;
+        return;
+      }
+      this.followerReady = false;
+      if ((body.epoch ?? 0) < this.epoch)
+        await this.primary.json("POST", "/admin/rejoin", { body: { epoch: this.epoch }, timeoutMs: 2000 });
+    } catch {
+      this.followerReady = false;
+    }
+  }
+
+  private async promote(target: Node): Promise<void> {
+    if (this.promoting) return;
     this.promoting = true;
     try {
       const next = this.epoch + 1;
-      const { status } = await this.standby.json("POST", "/admin/promote", {
+      const { status } = await this.node(target).json("POST", "/admin/promote", {
         body: { epoch: next },
         timeoutMs: 2000,
       });
       if (status === 200) {
         this.epoch = next;
-        this.active = "standby";
+        this.active = target;
+        this.followerReady = false;
         this.events.push({
           at: new Date().toISOString(),
           epoch: next,
           detectedAfterMs: Date.now() - this.lastOkAt,
         });
+        this.lastOkAt = Date.now();
       }
     } catch {
-      // the standby is unreachable too; the next check tries again
+      // the other node is unreachable too; the next check tries again
     } finally {
       this.promoting = false;
     }

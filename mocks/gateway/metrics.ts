@@ -113,4 +113,10 @@ export const registerGatewayMetrics = (metrics: Metrics, shared: GatewayShared, 
     "payments without a result callback yet",
     () => book.open,
   );
+  metrics.register(
+    "portal_payments_rebuilt_total",
+    "counter",
+    "payments this gateway did not know, rebuilt from the payment platform and the dossier",
+    () => book.rebuilt,
+  );
 };

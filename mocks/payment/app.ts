@@ -30,6 +30,7 @@ const platformRoutes = async (app: FastifyInstance, { platform }: { platform: Pl
         reference: body.MaThamChieu,
         amount: body.SoTien,
         status: "initiated",
+        createdAt: new Date().toISOString(),
         callbackAttempts: 0,
         callbackDelivered: false,
       });

@@ -18,6 +18,7 @@ export interface Transaction {
   reference: string;
   amount: number;
   status: "initiated" | "processing" | "paid" | "failed";
+  createdAt: string;
   callbackAttempts: number;
   callbackDelivered: boolean;
 }
