@@ -17,6 +17,11 @@ export const DossierRecord = z.object({
   at: z.number(),
   ackMs: z.number().optional(),
   attempts: z.number(),
+  /**
+   * Retries whose earlier attempt reached the portal (any HTTP answer, or a timeout after sending): only these
+   * could make a second dossier if the portal ignored the idempotency key. Absent in records of older runs.
+   */
+  retriesAfterReach: z.number().int().optional(),
   province: z.string(),
 });
 export type DossierRecord = z.infer<typeof DossierRecord>;
@@ -41,3 +46,20 @@ export const SyncRecord = z.object({
   province: z.string(),
 });
 export type SyncRecord = z.infer<typeof SyncRecord>;
+
+/**
+ * A payment the portal confirmed to the citizen (confirm answered 202): the result arrives later by the payment
+ * platform's callback, so reconciliation asks the portal (getPayment) until it is final.
+ */
+export const PaymentRecord = z.object({
+  ph: z.literal("payment"),
+  paymentId: z.string(),
+  dossierCode: z.string(),
+  amountVnd: z.number(),
+  /** The last status the journey saw before it moved on (pending, processing, paid or failed). */
+  status: z.string(),
+  /** ms since epoch when the confirmation was answered. */
+  at: z.number(),
+  province: z.string(),
+});
+export type PaymentRecord = z.infer<typeof PaymentRecord>;

@@ -10,6 +10,8 @@ import { type Dial, GuardedDialer, type Resolve } from "./guarded-dial.js";
 export interface GuardedResponse {
   status: number;
   ok: boolean;
+  /** A response header's value (the first, when repeated), or undefined. */
+  header(name: string): string | undefined;
   text(): Promise<string>;
   json(): Promise<unknown>;
   /** Drops the body unread. */
@@ -57,6 +59,10 @@ export const guardedHttp = (
       return {
         status: res.statusCode,
         ok: res.statusCode >= 200 && res.statusCode < 300,
+        header: (name) => {
+          const v = res.headers[name.toLowerCase()];
+          return Array.isArray(v) ? v[0] : v;
+        },
         text: () => res.body.text(),
         json: () => res.body.json(),
         discard: async () => {

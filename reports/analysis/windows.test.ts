@@ -159,3 +159,62 @@ describe("window aggregation", () => {
     expect([...agg.perStep.keys()]).toEqual(["browse"]);
   });
 });
+
+describe("failover as the load saw it", () => {
+  const write = (tMs: number, failed: boolean, status = failed ? "503" : "201") =>
+    pt("http_req_failed", tMs, failed ? 1 : 0, { step: "submit", status, expectedResponse: String(!failed) });
+
+  it.each<[string, Array<[number, boolean]>, number | null, number | null]>([
+    [
+      "refusals between the loss and the first write are counted, out of order too",
+      [
+        [500, true],
+        [1500, true],
+        [1200, true],
+        [4000, false],
+        [3000, true],
+        [5000, true],
+        [900, false],
+      ],
+      4000,
+      3,
+    ],
+    [
+      "no write after the loss: every failed write counts",
+      [
+        [1500, true],
+        [2500, true],
+      ],
+      null,
+      2,
+    ],
+    [
+      "a write at once: none refused",
+      [
+        [1000, false],
+        [1100, true],
+      ],
+      1000,
+      0,
+    ],
+  ])("%s", (_, writes, firstWrite, refused) => {
+    const agg = new WindowAggregator({
+      t0Ms: t0,
+      windowMs: 1000,
+      isSteady: () => true,
+      firstWriteAfterMs: 1000,
+    });
+    for (const [t, failed] of writes) agg.add(write(t, failed));
+    // another step's failures are not writes
+    agg.add(pt("http_req_failed", 2000, 1, { step: "browse", status: "503" }));
+    agg.finish();
+    expect(agg.firstWriteMs).toBe(firstWrite);
+    expect(agg.refusedWritesDuringFailover).toBe(refused);
+  });
+
+  it("without a primary loss there is no figure", () => {
+    const agg = new WindowAggregator({ t0Ms: t0, windowMs: 1000, isSteady: () => true });
+    agg.add(write(100, true));
+    expect(agg.refusedWritesDuringFailover).toBeNull();
+  });
+});

@@ -218,6 +218,20 @@ export class LoadSeries {
   }
 }
 
+/**
+ * A named time range (ms after t0) with its own tally; `accept`, when given, keeps only the requests whose step
+ * and status it accepts (the refusals, the admitted requests of some steps).
+ */
+export interface IntervalSpec {
+  id: string;
+  fromMs: number;
+  toMs: number;
+  accept?: (step: string | undefined, status: string | undefined, tMs: number) => boolean;
+}
+
+/** Failed writes after a primary loss kept to count those before the first success: enough for any run. */
+const maxFailedWrites = 1_000_000;
+
 export interface WindowAggregatorOptions {
   t0Ms: number;
   windowMs: number;
@@ -226,7 +240,7 @@ export interface WindowAggregatorOptions {
   /** Which samples count as steady state (outside fault and recovery windows). */
   isSteady: (tMs: number) => boolean;
   /** Named time ranges (ms after t0) that get their own tallies: the baseline, each fault, its recovery. */
-  intervals?: ReadonlyArray<{ id: string; fromMs: number; toMs: number }>;
+  intervals?: readonly IntervalSpec[];
   /** How far behind the newest sample windows stay open (results need only be roughly time-ordered). */
   horizonMs?: number;
   /** Find the first successful dossier write (submit step) at or after this time (the primary's loss). */
@@ -276,6 +290,8 @@ export class WindowAggregator {
   readonly statuses = new Map<string, number>();
   /** First successful submission at or after `firstWriteAfterMs`, ms after t0. */
   firstWriteMs: number | null = null;
+  /** Times of failed submissions at or after `firstWriteAfterMs` (capped), to count those before `firstWriteMs`. */
+  private readonly failedWritesAfterLoss: number[] = [];
   readonly retry: RetryTally = { retries: 0, afterRefusal: 0, withRetryAfter: 0, honoured: 0 };
   readonly perInterval = new Map<string, Tally>();
   readonly perStep = new Map<string, Tally>();
@@ -284,7 +300,7 @@ export class WindowAggregator {
   readonly perProvince = new Map<string, Tally>();
   private readonly breakdownMs: number;
   private readonly breakdownHorizon: number;
-  private readonly intervals: ReadonlyArray<{ id: string; fromMs: number; toMs: number; tally: Tally }>;
+  private readonly intervals: ReadonlyArray<IntervalSpec & { tally: Tally }>;
 
   constructor(private readonly options: WindowAggregatorOptions) {
     const horizonMs = options.horizonMs ?? 30_000;
@@ -412,8 +428,10 @@ export class WindowAggregator {
       this.totalRequests++;
       if (failed) this.totalErrors++;
       const after = this.options.firstWriteAfterMs;
-      if (after !== undefined && !failed && point.step === "submit" && t >= after)
-        if (this.firstWriteMs === null || t < this.firstWriteMs) this.firstWriteMs = t;
+      if (after !== undefined && point.step === "submit" && t >= after) {
+        if (!failed && (this.firstWriteMs === null || t < this.firstWriteMs)) this.firstWriteMs = t;
+        if (failed && this.failedWritesAfterLoss.length < maxFailedWrites) this.failedWritesAfterLoss.push(t);
+      }
       const status = point.status ?? "0";
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       this.series.request(t, failed);
@@ -435,7 +453,7 @@ export class WindowAggregator {
         }
       }
       for (const i of this.intervals) {
-        if (t >= i.fromMs && t < i.toMs) {
+        if (t >= i.fromMs && t < i.toMs && (!i.accept || i.accept(point.step, point.status, t))) {
           i.tally.requests++;
           if (failed) i.tally.errors++;
         }
@@ -454,8 +472,20 @@ export class WindowAggregator {
         recordMs(this.steady, ms);
         recordMs(this.steadyStep(point.step ?? "other").hist, ms);
       }
-      for (const i of this.intervals) if (t >= i.fromMs && t < i.toMs) recordMs(i.tally.hist, ms);
+      for (const i of this.intervals)
+        if (t >= i.fromMs && t < i.toMs && (!i.accept || i.accept(point.step, point.status, t)))
+          recordMs(i.tally.hist, ms);
     }
+  }
+
+  /**
+   * Write requests (submissions, retries included) refused or failed between the primary's loss and the first
+   * write that succeeded after it (to the end of the run when none did); null without a primary loss.
+   */
+  get refusedWritesDuringFailover(): number | null {
+    if (this.options.firstWriteAfterMs === undefined) return null;
+    const until = this.firstWriteMs ?? Number.POSITIVE_INFINITY;
+    return this.failedWritesAfterLoss.filter((t) => t < until).length;
   }
 
   /** Closes every window and returns the overall series in order, with empty windows filled in. */

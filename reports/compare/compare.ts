@@ -1,4 +1,4 @@
-import type { Verdict } from "../verdict/schema.js";
+import type { Criterion, Verdict } from "../verdict/schema.js";
 
 /** How much worse B may be than A before it counts as a regression. */
 export interface CompareTolerances {
@@ -84,27 +84,38 @@ const outcomeRow = (a: Verdict, b: Verdict): CompareRow => ({
           : "better",
 });
 
-/** Every criterion of either run: pass → fail regresses, and so does a new criterion that fails. */
+const stateOf = { passed: "pass", failed: "fail", "not-judged": "not judged" } as const;
+
+/**
+ * A criterion from A to B: turning failed regresses (from passed or from not judged); failed to passed is
+ * better; anything turning not judged is worse (B no longer shows it), and not judged to passed is better.
+ */
+export const criterionChange = (a: Criterion["status"] | null, b: Criterion["status"] | null): Change => {
+  if (a === null) return b === "failed" ? "regression" : "new";
+  if (b === null) return "gone";
+  if (a === b) return "same";
+  if (b === "failed") return "regression";
+  if (b === "not-judged") return "worse";
+  return "better";
+};
+
+/** Every criterion of either run, by status (passed, failed, not judged). */
 const criteriaRows = (a: Verdict, b: Verdict): CompareRow[] => {
   const critA = new Map(a.criteria.map((c) => [c.id, c]));
   const critB = new Map(b.criteria.map((c) => [c.id, c]));
   return [...new Set([...critA.keys(), ...critB.keys()])].map((id) => {
     const ca = critA.get(id);
     const cb = critB.get(id);
-    const state = (c: typeof ca) => (c === undefined ? null : c.passed ? "pass" : "fail");
-    let change: Change;
-    if (!ca) change = cb?.passed === false ? "regression" : "new";
-    else if (!cb) change = "gone";
-    else if (ca.passed && !cb.passed) change = "regression";
-    else if (!ca.passed && cb.passed) change = "better";
-    else change = "same";
+    const reason = cb?.status === "not-judged" ? `; B not judged: ${cb.reason ?? ""}` : "";
     return {
       section: "criteria",
       item: id,
-      a: state(ca),
-      b: state(cb),
-      change,
-      note: `observed ${ca?.observed ?? "—"} → ${cb?.observed ?? "—"} ${cb?.unit ?? ca?.unit ?? ""}`.trim(),
+      a: ca ? stateOf[ca.status] : null,
+      b: cb ? stateOf[cb.status] : null,
+      change: criterionChange(ca?.status ?? null, cb?.status ?? null),
+      note:
+        `observed ${ca?.observed ?? "—"} → ${cb?.observed ?? "—"} ${cb?.unit ?? ca?.unit ?? ""}`.trim() +
+        reason,
     };
   });
 };

@@ -117,4 +117,35 @@ describe("queue, failover and sync figures", () => {
       targetFigures(null, t0, { atMs: 5000, faultId: "p", firstWriteAfterMs: 7500 }, "x").failover.durationMs,
     ).toEqual({ value: 2500 });
   });
+
+  it("shows the load's own failover figures beside the metrics', with the writes refused in between", () => {
+    const loss = { atMs: 800, faultId: "p", firstWriteAfterMs: 3400, refusedWrites: 12 };
+    const withMetrics = targetFigures(
+      [
+        sample(0, { 'portal_dossier_writes_total{role="standby"}': 0, portal_failover_events_total: 0 }),
+        sample(2000, { 'portal_dossier_writes_total{role="standby"}': 0, portal_failover_events_total: 1 }),
+        sample(3500, { 'portal_dossier_writes_total{role="standby"}': 3, portal_failover_events_total: 1 }),
+      ],
+      t0,
+      loss,
+      "x",
+    ).failover;
+    expect(withMetrics).toMatchObject({
+      durationMs: { value: 2600 },
+      firstWriteAtMs: 3400,
+      refusedWrites: 12,
+      promotedAtMs: 2000,
+      firstStandbyWriteAtMs: 3500,
+    });
+    const without = targetFigures(null, t0, loss, "no metrics").failover;
+    expect(without).toMatchObject({ durationMs: { value: 2600 }, firstWriteAtMs: 3400, refusedWrites: 12 });
+    expect(without.promotedAtMs).toBeNull();
+    const noLoss = targetFigures(
+      null,
+      t0,
+      { atMs: null, faultId: null, firstWriteAfterMs: null },
+      "x",
+    ).failover;
+    expect(noLoss).toMatchObject({ firstWriteAtMs: null, refusedWrites: null });
+  });
 });

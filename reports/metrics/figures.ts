@@ -98,6 +98,10 @@ export interface TargetFigures {
     firstStandbyWriteAtMs: number | null;
     /** When the target's metrics first showed a standby promotion after the loss (undefined: not exposed). */
     promotedAtMs: number | null;
+    /** The first successful write after the loss as the load saw it (ms after t0), whatever the metrics say. */
+    firstWriteAtMs?: number | null;
+    /** Write requests that failed between the loss and that first write, as the load saw them. */
+    refusedWrites?: number | null;
   };
   sync: { lagMs: Measured; drainTimeMs: Measured; backlogPeak: Measured };
   /** Queue depth over time, for the report's chart. */
@@ -110,6 +114,8 @@ export interface PrimaryLoss {
   faultId: string | null;
   /** First successful dossier write the load saw after that (from the load's results), if any. */
   firstWriteAfterMs: number | null;
+  /** Write requests that failed in between (from the load's results); null without a loss. */
+  refusedWrites?: number | null;
 }
 
 /**
@@ -126,6 +132,8 @@ const failoverFigure = (
     primaryLostAtMs: loss.atMs,
     firstStandbyWriteAtMs: standbyWriteAtMs ?? loss.firstWriteAfterMs,
     promotedAtMs: promotedAtMs ?? null,
+    firstWriteAtMs: loss.atMs === null ? null : loss.firstWriteAfterMs,
+    refusedWrites: loss.atMs === null ? null : (loss.refusedWrites ?? null),
   };
   if (loss.atMs === null)
     return { ...base, durationMs: none("no fault in the plan takes the primary dossier service away") };

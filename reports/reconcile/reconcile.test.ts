@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcile } from "./reconcile.js";
+import { Reconciliation, reconcile } from "./reconcile.js";
 import type { DossierRecord } from "./records.js";
 import { firstIllegalStep } from "./transitions.js";
 
@@ -156,6 +156,46 @@ describe("reconciliation through the portal's lookup API", () => {
     expect(s.notes.join(" ")).toMatch(/still at their first status/);
   });
 
+  it("a code handed to two submissions, or found carrying another submission's key, is shared, named by code", async () => {
+    dossiers.clear();
+    for (const [n, key] of [
+      [1, "key-own-0001"],
+      [2, "key-own-0002"],
+      [3, "key-own-0003"],
+    ] as const)
+      dossiers.set(code(n), {
+        code: code(n),
+        idempotencyKey: key,
+        status: 1,
+        history: [{ status: 1, at: at(0) }],
+      });
+    const s = await reconcile(
+      [
+        record("key-own-0001", code(1)),
+        // the portal acknowledged this submission with dossier 1's code
+        record("key-other-01", code(1)),
+        record("key-own-0002", code(2)),
+        // only this submission holds code 3, but the dossier behind it is another submission's
+        record("key-thief-03", code(3)),
+      ],
+      { baseUrl },
+    );
+    expect(s.codeShared).toBe(2);
+    expect(s.examples.codeShared).toEqual([
+      `${code(1)} (keys key-other-01 + key-own-0001)`,
+      `${code(3)} (keys key-own-0003 + key-thief-03)`,
+    ]);
+    expect(s).toMatchObject({ found: 4, lost: 0, duplicated: 0, lookupErrors: 0 });
+  });
+
+  it("a portal whose codes each belong to one submission shares none", async () => {
+    dossiers.clear();
+    dossiers.set(code(1), { code: code(1), idempotencyKey: "key-own-0001", status: 1, history: [] });
+    const s = await reconcile([record("key-own-0001", code(1))], { baseUrl });
+    expect(s.codeShared).toBe(0);
+    expect(s.examples.codeShared).toEqual([]);
+  });
+
   it("is rate-limited and bounded: an unreachable portal ends as lookup errors, not a hang", async () => {
     const before = requests;
     const started = Date.now();
@@ -167,5 +207,34 @@ describe("reconciliation through the portal's lookup API", () => {
     expect(s.lost).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(requests).toBe(before);
+  });
+});
+
+describe("reconciliation.json", () => {
+  it("reads a file saved before code ownership, national sync and payments were checked", () => {
+    const old = {
+      schemaVersion: 1,
+      portal: "http://127.0.0.1:1",
+      startedAt: at(0),
+      finishedAt: at(1),
+      stuckAfterS: 60,
+      summary: {
+        submitted: 2,
+        acknowledged: 2,
+        found: 2,
+        lost: 0,
+        duplicated: 0,
+        stuck: null,
+        illegalTransitions: 0,
+        examples: { lost: [], duplicated: [], malformed: [] },
+        lookupErrors: 0,
+        notes: [],
+      },
+    };
+    const r = Reconciliation.parse(old);
+    expect(r.summary.codeShared).toBeUndefined();
+    expect(r.national).toBeUndefined();
+    expect(r.payments).toBeUndefined();
+    expect(r.summary.examples.stuck).toEqual([]);
   });
 });

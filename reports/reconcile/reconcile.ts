@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { dossierCodePattern } from "../../contract/common.js";
 import { type GuardedHttp, loopbackHttp } from "../../engine/net/guarded-fetch.js";
-import { sleep } from "../../kernel/sleep.js";
+import { asDossier, type LookedUpDossier } from "./dossier-view.js";
+import { exercised } from "./exercised.js";
+import { Lookups, throttled } from "./lookup.js";
+import { NationalSync } from "./national.js";
+import { PaymentsReconciliation } from "./payments.js";
 import type { DossierRecord } from "./records.js";
 import { finalStatuses, firstIllegalStep, type HistoryEntry } from "./transitions.js";
 
@@ -14,14 +18,27 @@ export const DossierSummary = z.object({
   /** Idempotency keys for which the portal holds more than one dossier. */
   duplicated: z.number().int(),
   /**
+   * Codes acknowledged to more than one submission, or whose dossier carries another submission's idempotency
+   * key; absent in reconciliations saved before this was checked.
+   */
+  codeShared: z.number().int().optional(),
+  /**
    * Dossiers taken up, then stalled (non-final, no change) past the deadline; null when the run cannot tell
    * (nothing was processed at all).
    */
   stuck: z.number().int().nullable(),
+  /** Why `stuck` is null, with the figures, when the deadline did not fit in the run. */
+  stuckReason: z.string().optional(),
+  /**
+   * Acknowledged dossiers whose idempotency key was retried after an earlier attempt reached the portal (the
+   * only ones that could be duplicated); absent or null when the records do not say.
+   */
+  keyRetriesReachedPortal: z.number().int().nullable().optional(),
   illegalTransitions: z.number().int().nullable(),
   examples: z.object({
     lost: z.array(z.string()),
     duplicated: z.array(z.string()),
+    codeShared: z.array(z.string()).optional(),
     malformed: z.array(z.string()),
     stuck: z.array(z.string()).default([]),
     illegal: z.array(z.string()).default([]),
@@ -39,6 +56,14 @@ export const Reconciliation = z.object({
   finishedAt: z.string(),
   stuckAfterS: z.number(),
   summary: DossierSummary,
+  /** National sync of the dossiers found (absent in reconciliations saved before it was checked). */
+  national: NationalSync.optional(),
+  /** The payments the load confirmed (absent in reconciliations saved before they were checked). */
+  payments: PaymentsReconciliation.optional(),
+  /** How the portal's Retry-After answers made the lookups wait. */
+  lookups: z
+    .object({ requests: z.number().int(), retryAfterAsked: z.number().int(), retryAfterWaitedMs: z.number() })
+    .optional(),
 });
 export type Reconciliation = z.infer<typeof Reconciliation>;
 
@@ -58,87 +83,16 @@ export interface ReconcileOptions {
   now?: () => number;
 }
 
-type Lookup = { kind: "ok"; body: unknown } | { kind: "missing" } | { kind: "error"; detail: string };
-
-const lookup = async (
-  http: GuardedHttp,
-  url: string,
-  timeoutMs: number,
-  deadline: number,
-): Promise<Lookup> => {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (Date.now() > deadline) return { kind: "error", detail: "reconciliation time budget spent" };
-    try {
-      const res = await http.get(url, timeoutMs);
-      if (res.status === 200) return { kind: "ok", body: await res.json() };
-      await res.discard();
-      if (res.status === 404) return { kind: "missing" };
-      if (attempt === 2) return { kind: "error", detail: `HTTP ${res.status}` };
-    } catch (e) {
-      if (attempt === 2) return { kind: "error", detail: (e as Error).message };
-    }
-    await sleep(200 * 2 ** attempt);
-  }
-  return { kind: "error", detail: "unreachable" };
-};
-
-/** Runs `task` over items with bounded concurrency and a request-rate ceiling. */
-const throttled = async <T>(
-  items: readonly T[],
-  concurrency: number,
-  maxPerS: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  const started = Date.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      const item = items[i];
-      if (item === undefined) return;
-      const due = started + (i * 1000) / maxPerS;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-};
-
-interface LookedUpDossier {
-  code: string;
-  status?: number;
-  history?: HistoryEntry[];
-}
-
-const asDossier = (body: unknown): LookedUpDossier | null => {
-  if (typeof body !== "object" || body === null) return null;
-  const b = body as { code?: unknown; status?: unknown; history?: unknown };
-  if (typeof b.code !== "string") return null;
-  const history = Array.isArray(b.history)
-    ? (b.history as unknown[]).flatMap((h) => {
-        const e = h as { status?: unknown; at?: unknown };
-        return typeof e?.status === "number" && typeof e.at === "string"
-          ? [{ status: e.status, at: e.at }]
-          : [];
-      })
-    : undefined;
-  return {
-    code: b.code,
-    ...(typeof b.status === "number" ? { status: b.status } : {}),
-    ...(history ? { history } : {}),
-  };
-};
-
 const emptySummary = (submitted: number, acknowledged: number): DossierSummary => ({
   submitted,
   acknowledged,
   found: 0,
   lost: 0,
   duplicated: 0,
+  codeShared: 0,
   stuck: 0,
   illegalTransitions: 0,
-  examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
+  examples: { lost: [], duplicated: [], codeShared: [], malformed: [], stuck: [], illegal: [] },
   lookupErrors: 0,
   notes: [],
 });
@@ -197,87 +151,148 @@ const conclude = (
     );
 };
 
+/** What one run of the dossier lookups hands on: the summary and each found dossier's latest status. */
+export interface DossierReconciliation {
+  summary: DossierSummary;
+  /** Latest status by code, of every dossier found by code (what the national portal must come to show). */
+  latest: Map<string, number>;
+}
+
+interface Tally {
+  summary: DossierSummary;
+  progress: Progress;
+  latest: Map<string, number>;
+  /** Codes whose dossier carries another submission's key: code → the keys that claimed it. */
+  foreignKey: Map<string, Set<string>>;
+  example: (list: string[], text: string) => void;
+  now: () => number;
+  stuckAfterMs: number;
+}
+
+/** A dossier found by code: its owner, its status history (illegal moves, progress, stuck). */
+const foundByCode = (t: Tally, r: DossierRecord, code: string, d: LookedUpDossier | null): void => {
+  t.summary.found++;
+  if (d?.status !== undefined) t.latest.set(code, d.status);
+  if (d?.idempotencyKey !== undefined && d.idempotencyKey !== r.key) {
+    const keys = t.foreignKey.get(code) ?? new Set([d.idempotencyKey]);
+    keys.add(r.key);
+    t.foreignKey.set(code, keys);
+  }
+  if (!d?.history || d.history.length === 0) return;
+  t.progress.withHistory++;
+  const illegal = firstIllegalStep(d.history, d.status);
+  if (illegal !== null) {
+    t.summary.illegalTransitions = (t.summary.illegalTransitions ?? 0) + 1;
+    t.example(t.summary.examples.illegal, `${code}: ${illegal}`);
+  }
+  const last = d.history[d.history.length - 1] as HistoryEntry;
+  const first = d.history[0] as HistoryEntry;
+  // Stuck means stalled mid-process: taken up, then no progress past the deadline. A dossier nobody
+  // has touched yet is unprocessed (a short run cannot work through a day's intake), not stuck.
+  if (d.history.some((h) => h.status !== first.status)) {
+    t.progress.progressed++;
+    if (!finalStatuses.has(last.status) && t.now() - Date.parse(last.at) > t.stuckAfterMs)
+      t.progress.stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
+  } else t.progress.unprocessed++;
+};
+
+/** One acknowledged submission: by code (found or lost, whose it is), then by key (duplicates). */
+const checkRecord = async (t: Tally, lookups: Lookups, base: string, r: DossierRecord): Promise<void> => {
+  const code = r.code as string;
+  const byCode = await lookups.get(`${base}/api/v1/dossiers/${encodeURIComponent(code)}`);
+  if (byCode.kind === "ok") foundByCode(t, r, code, asDossier(byCode.body));
+  else if (byCode.kind === "missing") {
+    t.summary.lost++;
+    t.example(t.summary.examples.lost, code);
+  } else t.summary.lookupErrors++;
+  const byKey = await lookups.get(`${base}/api/v1/dossiers?idempotencyKey=${encodeURIComponent(r.key)}`);
+  if (byKey.kind === "ok") {
+    const items = (byKey.body as { items?: Array<{ code: string }> }).items ?? [];
+    if (items.length > 1) {
+      t.summary.duplicated++;
+      t.example(t.summary.examples.duplicated, items.map((i) => i.code).join(" + "));
+    }
+  } else if (byKey.kind === "error") t.summary.lookupErrors++;
+};
+
 /**
- * Looks every acknowledged dossier up through the portal's own API: by code (found or lost, its status
- * history checked for illegal moves and for progress) and by idempotency key (more than one dossier for a
- * key is a duplicate). Rate-limited and bounded in time; works against any portal implementing the contract.
+ * Codes that belong to more than one submission: acknowledged to two keys, or found carrying another
+ * submission's key. Named by code, with the keys that claimed it.
  */
-export const reconcile = async (
+const sharedCodes = (
+  acked: readonly DossierRecord[],
+  foreignKey: Map<string, Set<string>>,
+): Map<string, Set<string>> => {
+  const owners = new Map<string, Set<string>>();
+  for (const r of acked) {
+    const code = r.code as string;
+    const keys = owners.get(code) ?? new Set<string>();
+    keys.add(r.key);
+    owners.set(code, keys);
+  }
+  const shared = new Map<string, Set<string>>();
+  for (const [code, keys] of owners) if (keys.size > 1) shared.set(code, keys);
+  for (const [code, keys] of foreignKey) shared.set(code, new Set([...(shared.get(code) ?? []), ...keys]));
+  return shared;
+};
+
+/**
+ * Looks every acknowledged dossier up through the portal's own API: by code (found or lost, whose it is, its
+ * status history checked for illegal moves and for progress) and by idempotency key (more than one dossier for
+ * a key is a duplicate). Rate-limited and bounded in time; works against any portal implementing the contract.
+ */
+export const reconcileDossiers = async (
   records: readonly DossierRecord[],
-  options: ReconcileOptions,
-): Promise<DossierSummary> => {
+  lookups: Lookups,
+  options: Pick<
+    ReconcileOptions,
+    "baseUrl" | "concurrency" | "maxPerS" | "maxExamples" | "stuckAfterS" | "now"
+  >,
+): Promise<DossierReconciliation> => {
   const maxExamples = options.maxExamples ?? 10;
-  const timeoutMs = options.timeoutMs ?? 5000;
   const stuckAfterMs = (options.stuckAfterS ?? 60) * 1000;
-  const now = options.now ?? Date.now;
-  const deadline = Date.now() + (options.budgetMs ?? 300_000);
   const acked = records.filter((r) => r.kind === "acknowledged" && r.code !== undefined);
   const summary = emptySummary(records.length, acked.length);
   const example = (list: string[], text: string) => {
     if (list.length < maxExamples) list.push(text);
   };
-  const codeOwners = new Map<string, Set<string>>();
-  for (const r of acked) {
-    const code = r.code as string;
-    if (!dossierCodePattern.test(code)) example(summary.examples.malformed, code);
-    const keys = codeOwners.get(code) ?? new Set<string>();
-    keys.add(r.key);
-    codeOwners.set(code, keys);
-  }
-  for (const [code, keys] of codeOwners) {
-    if (keys.size > 1)
-      summary.notes.push(`code ${code} was acknowledged for ${keys.size} different submissions`);
-  }
-  const progress: Progress = { withHistory: 0, progressed: 0, unprocessed: 0, stuckCandidates: [] };
+  for (const r of acked)
+    if (!dossierCodePattern.test(r.code as string)) example(summary.examples.malformed, r.code as string);
+  const t: Tally = {
+    summary,
+    progress: { withHistory: 0, progressed: 0, unprocessed: 0, stuckCandidates: [] },
+    latest: new Map(),
+    foreignKey: new Map(),
+    example,
+    now: options.now ?? Date.now,
+    stuckAfterMs,
+  };
   const base = options.baseUrl.replace(/\/$/, "");
+  const lookedAt = t.now();
+  await throttled(acked, options.concurrency ?? 16, options.maxPerS ?? 500, (r) =>
+    checkRecord(t, lookups, base, r),
+  );
+  const shared = sharedCodes(acked, t.foreignKey);
+  summary.codeShared = shared.size;
+  const codeExamples: string[] = [];
+  summary.examples.codeShared = codeExamples;
+  for (const [code, keys] of shared) example(codeExamples, `${code} (keys ${[...keys].sort().join(" + ")})`);
+  conclude(summary, records.length, t.progress, stuckAfterMs, example);
+  exercised(summary, acked, lookedAt, stuckAfterMs);
+  return { summary, latest: t.latest };
+};
+
+/** The dossier lookups alone, with their own HTTP client unless one is given. */
+export const reconcile = async (
+  records: readonly DossierRecord[],
+  options: ReconcileOptions,
+): Promise<DossierSummary> => {
   const http = options.http ?? loopbackHttp();
-  await throttled(acked, options.concurrency ?? 16, options.maxPerS ?? 500, async (r) => {
-    const code = r.code as string;
-    const byCode = await lookup(
-      http,
-      `${base}/api/v1/dossiers/${encodeURIComponent(code)}`,
-      timeoutMs,
-      deadline,
-    );
-    if (byCode.kind === "ok") {
-      summary.found++;
-      const d = asDossier(byCode.body);
-      if (d?.history && d.history.length > 0) {
-        progress.withHistory++;
-        const illegal = firstIllegalStep(d.history, d.status);
-        if (illegal !== null) {
-          summary.illegalTransitions = (summary.illegalTransitions ?? 0) + 1;
-          example(summary.examples.illegal, `${code}: ${illegal}`);
-        }
-        const last = d.history[d.history.length - 1] as HistoryEntry;
-        const first = d.history[0] as HistoryEntry;
-        // Stuck means stalled mid-process: taken up, then no progress past the deadline. A dossier nobody
-        // has touched yet is unprocessed (a short run cannot work through a day's intake), not stuck.
-        if (d.history.some((h) => h.status !== first.status)) {
-          progress.progressed++;
-          if (!finalStatuses.has(last.status) && now() - Date.parse(last.at) > stuckAfterMs)
-            progress.stuckCandidates.push(`${code} (status ${last.status} since ${last.at})`);
-        } else progress.unprocessed++;
-      }
-    } else if (byCode.kind === "missing") {
-      summary.lost++;
-      example(summary.examples.lost, code);
-    } else summary.lookupErrors++;
-    const byKey = await lookup(
-      http,
-      `${base}/api/v1/dossiers?idempotencyKey=${encodeURIComponent(r.key)}`,
-      timeoutMs,
-      deadline,
-    );
-    if (byKey.kind === "ok") {
-      const items = (byKey.body as { items?: Array<{ code: string }> }).items ?? [];
-      if (items.length > 1) {
-        summary.duplicated++;
-        example(summary.examples.duplicated, items.map((i) => i.code).join(" + "));
-      }
-    } else if (byKey.kind === "error") summary.lookupErrors++;
+  const lookups = new Lookups(http, {
+    timeoutMs: options.timeoutMs ?? 5000,
+    deadline: Date.now() + (options.budgetMs ?? 300_000),
   });
-  conclude(summary, records.length, progress, stuckAfterMs, example);
+  const { summary } = await reconcileDossiers(records, lookups, options);
   if (!options.http) await http.close();
   return summary;
 };

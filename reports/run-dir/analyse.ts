@@ -15,6 +15,8 @@ import { readDossierRecords } from "../reconcile/records.js";
 import { Analysis, Criteria } from "../settings.js";
 import { buildVerdict } from "../verdict/build.js";
 import { takesPrimary } from "../verdict/criteria/failover.js";
+import { isolationIntervals } from "../verdict/criteria/isolation.js";
+import { sheddingIntervals } from "../verdict/criteria/shedding.js";
 import type { Verdict } from "../verdict/schema.js";
 import { renderHtml } from "../writers/html.js";
 import type { Lang } from "../writers/i18n.js";
@@ -138,6 +140,7 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
   // Per-step and per-province series keep at most ~300 windows, whatever the run's length.
   const durationMs = Math.max(plan.compiled.durationS, meta.durationS) * 1000;
   const breakdownWindowMs = Math.max(windowMs, Math.ceil(durationMs / 300 / windowMs) * windowMs);
+  const withLinks = applied.map((a, i) => ({ ...a, link: plan.faults.faults[i]?.link ?? "" }));
   const loss = plan.faults.faults.find((f) => takesPrimary(f));
   const lossApplied = loss ? applied.find((a) => a.id === loss.id) : undefined;
   const aggregator = new WindowAggregator({
@@ -149,6 +152,8 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
     intervals: [
       { id: "baseline", fromMs: baselineRange.fromMs, toMs: baselineRange.toMs },
       ...applied.map((a) => ({ id: `fault:${a.id}`, fromMs: a.start, toMs: a.end })),
+      ...sheddingIntervals(withLinks, recoverMs),
+      ...isolationIntervals(withLinks, baselineRange),
     ],
   });
   const resultsHash = createHash("sha256");
@@ -163,6 +168,7 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
       atMs: lossApplied?.start ?? null,
       faultId: loss?.id ?? null,
       firstWriteAfterMs: aggregator.firstWriteMs,
+      refusedWrites: aggregator.refusedWritesDuringFailover,
     },
     meta.metrics.reason ?? "the target exposes no metrics endpoint",
   );
@@ -187,6 +193,8 @@ export const analyseRunDir = async (runDir: string, options: AnalyseOptions): Pr
     windows,
     baselineRange,
     dossiers: reconciliation.summary,
+    national: reconciliation.national,
+    payments: reconciliation.payments,
     targetFigures: figures,
     plannedIterations: meta.plannedIterations,
     plannedPeakRequestsPerS: meta.plannedPeakRequestsPerS,

@@ -23,6 +23,11 @@ export interface SampleOptions {
   dossiers?: Partial<DossierSummary>;
   latencyMs?: number;
   dropped?: number;
+  /** VUs busy during the outage (default 10 of 12 allocated; 12 is every VU held). */
+  vusBusyDuringOutage?: number;
+  /** When the `dropped` iterations drop (default 22 s, inside the outage), and how many VUs are busy then. */
+  droppedAtMs?: number;
+  vusBusyWhenDropped?: number;
   engineStatus?: EngineStatus;
   engine?: Partial<EngineReport>;
   /** The link the outage cuts (default `citizen-gateway`; `gateway-dossier-primary` takes the primary away). */
@@ -98,12 +103,18 @@ const sampleAggregator = (o: SampleOptions): WindowAggregator => {
     };
     agg.add({ ...own, metric: "iteration_start_lag", value: t === 30_000 ? 12 : 0.2 + (i % 7) / 10 });
     agg.add({ ...own, metric: "checks", value: down ? 0 : 1 });
-    if (t === 22_000)
+    if (t === (o.droppedAtMs ?? 22_000))
       for (let d = 0; d < (o.dropped ?? 0); d++) agg.add({ ...own, metric: "dropped_iterations", value: 1 });
     agg.add({ ...own, metric: "data_sent", value: 300 });
     agg.add({ ...own, metric: "data_received", value: 2000 });
     if (t % 1000 === 500) {
-      const busy = down ? 10 : 4 + (Math.floor(t / 1000) % 4);
+      const dropping = Math.floor(t / 1000) === Math.floor((o.droppedAtMs ?? 22_000) / 1000);
+      const busy =
+        dropping && o.vusBusyWhenDropped !== undefined
+          ? o.vusBusyWhenDropped
+          : down
+            ? (o.vusBusyDuringOutage ?? 10)
+            : 4 + (Math.floor(t / 1000) % 4);
       agg.add({ ...own, metric: "vus", value: busy });
       agg.add({ ...own, metric: "vus_max", value: 12 });
     }
@@ -186,6 +197,7 @@ export const sampleRun = (o: SampleOptions = {}): { verdict: Verdict; series: Se
     examples: { lost: [], duplicated: [], malformed: [], stuck: [], illegal: [] },
     lookupErrors: 0,
     notes: [],
+    keyRetriesReachedPortal: 3,
     ...o.dossiers,
   };
   const verdict = buildVerdict({ ...runContext(o), aggregator: agg, windows, dossiers });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EngineStatus } from "../../engine/config.js";
 import type { TargetFigures } from "../metrics/figures.js";
 import { sampleVerdict } from "../testing/sample-verdict.js";
+import { catalogueEntry } from "./catalogue.js";
 
 describe("verdict: the load engine", () => {
   it.each<[EngineStatus, { outcome: string; safetyAbort: boolean; inconclusive: RegExp | null }]>([
@@ -42,32 +43,108 @@ describe("verdict: the load engine", () => {
     expect(v.load.startLagMaxMs).toBeCloseTo(12, 1);
   });
 
-  it("says so when the load generator dropped iterations beyond the allowed share", () => {
-    expect(sampleVerdict({ dropped: 3 }).outcome).toBe("passed"); // 0.1 % of 3,000 planned
-    const v = sampleVerdict({ dropped: 4 });
+  it("says so when the load generator dropped iterations beyond the allowed share, with VUs to spare", () => {
+    expect(sampleVerdict({ dropped: 3, droppedAtMs: 50_000 }).outcome).toBe("passed"); // 0.1 % of 3,000 planned
+    const v = sampleVerdict({ dropped: 4, droppedAtMs: 50_000 });
     expect(v.load.droppedIterations).toBe(4);
     expect(v.outcome).toBe("inconclusive");
     expect(v.inconclusiveReasons.join()).toMatch(/dropped 4 of 3000 planned iterations/);
+    expect(v.criteria.find((c) => c.id === "load-held")).toMatchObject({
+      status: "not-judged",
+      reason:
+        "no data: iterations were dropped while some VUs were free, so the target's part in it cannot be told",
+    });
+  });
+
+  it.each<[string, { droppedAtMs: number; vusBusyWhenDropped: number }, string, string]>([
+    [
+      "every VU busy, outside any fault: the target's doing",
+      { droppedAtMs: 50_000, vusBusyWhenDropped: 12 },
+      "failed",
+      "failed",
+    ],
+    [
+      "VUs to spare when they dropped",
+      { droppedAtMs: 50_000, vusBusyWhenDropped: 9 },
+      "inconclusive",
+      "not-judged",
+    ],
+    [
+      "every VU busy, but during the outage the run injected on the citizens' link",
+      { droppedAtMs: 22_000, vusBusyWhenDropped: 12 },
+      "inconclusive",
+      "not-judged",
+    ],
+  ])("dropped iterations: %s", (_, when, outcome, loadHeld) => {
+    const v = sampleVerdict({ dropped: 4, ...when });
+    expect(v.outcome).toBe(outcome);
+    expect(v.inconclusiveReasons.length > 0).toBe(outcome === "inconclusive");
+    expect(v.criteria.find((c) => c.id === "load-held")).toMatchObject({
+      status: loadHeld,
+      threshold: 3,
+      unit: "iterations",
+    });
+  });
+
+  it("says which drops a fault on the load's own link caused", () => {
+    const v = sampleVerdict({ dropped: 4, droppedAtMs: 22_000, vusBusyWhenDropped: 12 });
+    expect(v.inconclusiveReasons).toEqual([
+      "the load generator dropped 4 of 3000 planned iterations (0.13 %), 4 of them while a fault on a link the load enters by held its VUs: the plan was not held",
+    ]);
+    expect(v.criteria.find((c) => c.id === "load-held")).toMatchObject({
+      observed: 0,
+      reason:
+        "no data: iterations were dropped while a fault the run injected on a link the load enters by held the VUs, so the target's part in it cannot be told",
+    });
+  });
+
+  it("a lost dossier fails the run even when iterations were dropped (failed beats inconclusive)", () => {
+    const v = sampleVerdict({ dropped: 4, dossiers: { lost: 1 } });
+    expect(v.inconclusiveReasons.join()).toMatch(/dropped 4 of 3000/);
+    expect(v.outcome).toBe("failed");
   });
 });
 
 describe("verdict: the criteria families, composed", () => {
-  it("judges only the families a run calls for, in their fixed order", () => {
-    expect(sampleVerdict().criteria.map((c) => c.id)).toEqual([
-      "steady-error-rate",
-      "steady-p95",
-      "recover-citizen-outage",
-      "fault-start-skew",
-      "slo-browse-error-rate",
-      "slo-browse-p95",
-      "slo-browse-p99",
-      "slo-acknowledgement-p95",
-      "dossiers-lost",
-      "dossiers-duplicated",
-      "dossiers-illegal-transitions",
-      "dossiers-lookup-errors",
-      "safety-abort",
+  it("lists every family, in their fixed order; judges only what the run exercised", () => {
+    const v = sampleVerdict();
+    expect(v.criteria.map((c) => [c.id, c.status])).toEqual([
+      ["steady-error-rate", "passed"],
+      ["steady-p95", "passed"],
+      ["recover-citizen-outage", "passed"],
+      ["fault-start-skew", "passed"],
+      ["slo-browse-error-rate", "passed"],
+      ["slo-browse-p95", "passed"],
+      ["slo-browse-p99", "passed"],
+      ["slo-acknowledgement-p95", "passed"],
+      ["dossiers-lost", "passed"],
+      ["dossiers-duplicated", "passed"],
+      ["dossiers-illegal-transitions", "passed"],
+      ["dossiers-stuck", "not-judged"],
+      ["dossiers-lookup-errors", "passed"],
+      ["dossiers-code-shared", "not-judged"],
+      ["failover", "not-judged"],
+      ["queue-drain", "not-judged"],
+      ["sync-drain", "not-judged"],
+      ["retry-after-sent", "not-judged"],
+      ["shedding-refusal-fast", "not-judged"],
+      ["shedding-retry-after", "not-judged"],
+      ["shedding-admitted-latency", "not-judged"],
+      ["identity-isolation", "not-judged"],
+      ["identity-isolation-errors", "not-judged"],
+      ["national-sync-missing", "not-judged"],
+      ["national-sync-stale", "not-judged"],
+      ["payments-unsettled", "not-judged"],
+      ["payments-dossier-unpaid", "not-judged"],
+      ["load-held", "passed"],
+      ["safety-abort", "passed"],
     ]);
+    expect(v.outcome).toBe("passed");
+    for (const c of v.criteria) {
+      expect(c.passed, c.id).toBe(c.status === "passed");
+      expect(c.reason !== undefined, c.id).toBe(c.status === "not-judged");
+      expect(catalogueEntry(c.id), c.id).toBeDefined();
+    }
   });
 
   const metrics: TargetFigures = {
@@ -122,10 +199,21 @@ describe("verdict: the criteria families, composed", () => {
       ["dossiers-illegal-transitions", true],
       ["dossiers-stuck", true],
       ["dossiers-lookup-errors", true],
+      ["dossiers-code-shared", false],
       ["failover", true],
       ["queue-drain", true],
       ["sync-drain", true],
       ["retry-after-sent", false],
+      ["shedding-refusal-fast", false],
+      ["shedding-retry-after", false],
+      ["shedding-admitted-latency", false],
+      ["identity-isolation", false],
+      ["identity-isolation-errors", false],
+      ["national-sync-missing", false],
+      ["national-sync-stale", false],
+      ["payments-unsettled", false],
+      ["payments-dossier-unpaid", false],
+      ["load-held", true],
       ["safety-abort", true],
     ]);
     expect(v.outcome).toBe("failed");

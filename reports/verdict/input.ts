@@ -2,6 +2,8 @@ import type { ChaosEvent } from "../../chaos/events.js";
 import type { EngineStatus } from "../../engine/config.js";
 import type { WindowAggregator, WindowStat } from "../analysis/windows.js";
 import type { TargetFigures } from "../metrics/figures.js";
+import type { NationalSync } from "../reconcile/national.js";
+import type { PaymentsReconciliation } from "../reconcile/payments.js";
 import type { DossierSummary } from "../reconcile/reconcile.js";
 import type { EngineReport, Verdict } from "./schema.js";
 
@@ -12,10 +14,14 @@ export interface CriteriaSettings {
   recoverWithinS: number;
   maxStartSkewMs: number;
   maxDroppedIterationsShare: number;
+  /** Start lag p99 beyond which the generator did not keep up (the run is inconclusive). */
+  maxStartLagP99Ms?: number | undefined;
   failoverWithinS?: number | undefined;
   queueDrainWithinS?: number | undefined;
   syncDrainWithinS?: number | undefined;
   maxErrorBudgetBurned?: number | undefined;
+  /** Under overload, the p95 of refusals must be at most this (default 250 ms). */
+  sheddingRefusalP95MaxMs?: number | undefined;
 }
 
 /** How the results are cut into windows and what counts as back to normal (the run config's `analysis`). */
@@ -56,6 +62,9 @@ export interface VerdictInput {
   windows: readonly WindowStat[];
   baselineRange: { fromMs: number; toMs: number };
   dossiers: DossierSummary;
+  /** National sync and payments as reconciliation found them (absent in older run directories). */
+  national?: NationalSync | undefined;
+  payments?: PaymentsReconciliation | undefined;
   targetFigures: TargetFigures;
   plannedIterations: number;
   plannedPeakRequestsPerS: number;

@@ -3,23 +3,41 @@ import { EngineResult, engineStatuses } from "../../engine/config.js";
 import { Fingerprint } from "../../kernel/fingerprint.js";
 import { DossierSummary } from "../reconcile/reconcile.js";
 
-export const verdictSchemaVersion = 2;
+export const verdictSchemaVersion = 3;
 
 /** A figure the target cannot expose is null with a reason, never invented. */
 export const Unavailable = z.object({ value: z.null(), reason: z.string() });
 export const maybe = <T extends z.ZodType>(t: T) => z.union([z.object({ value: t }), Unavailable]);
 
+/** Judged and passed, judged and failed, or not judged at all: the run could not have shown the defect. */
+export const criterionStatuses = ["passed", "failed", "not-judged"] as const;
+export const CriterionStatus = z.enum(criterionStatuses);
+export type CriterionStatus = z.infer<typeof CriterionStatus>;
+
+/**
+ * Why a criterion was not judged: the run did not exercise what it checks, the target does not expose the
+ * figure, or there was no data to judge.
+ */
+export const NotJudgedBecause = z.enum(["not-exercised", "not-exposed", "no-data"]);
+export type NotJudgedBecause = z.infer<typeof NotJudgedBecause>;
+
 export const Criterion = z.object({
   id: z.string(),
   title: z.string(),
+  /** `not-judged` is neither a pass nor a failure: it does not fail the run, and a battery requiring it misses. */
+  status: CriterionStatus,
+  /** Always `status === "passed"`. */
   passed: z.boolean(),
   observed: z.number().nullable(),
   threshold: z.number(),
   unit: z.string(),
   /** How observed is compared with threshold; absent means `<=`. */
   comparison: z.enum(["<=", ">="]).optional(),
-  /** A criterion that could not be judged (no data) fails, and says why. */
+  /** A judged criterion that observed nothing fails, and says why; or a remark on a judged figure. */
   note: z.string().optional(),
+  /** Not judged only: why (a sentence with the figures), and which kind of why. */
+  reason: z.string().optional(),
+  notJudgedBecause: NotJudgedBecause.optional(),
 });
 export type Criterion = z.infer<typeof Criterion>;
 
@@ -138,6 +156,10 @@ export const Verdict = z.object({
     primaryLostAtMs: z.number().nullable().optional(),
     firstStandbyWriteAtMs: z.number().nullable().optional(),
     promotedAtMs: z.number().nullable().optional(),
+    /** The first successful write after the loss as the load saw it, whether or not the target has metrics. */
+    firstWriteAtMs: z.number().nullable().optional(),
+    /** Write requests refused or failed between the loss and that first write (a figure, not judged). */
+    refusedWrites: z.number().int().nullable().optional(),
   }),
   sync: z.object({
     lagMs: maybe(z.number()),
@@ -192,3 +214,17 @@ export const Verdict = z.object({
   }),
 });
 export type Verdict = z.infer<typeof Verdict>;
+
+/**
+ * A verdict.json as `compare` reads it: the current schema, or one of `schemaVersion` 2 (before criteria had a
+ * status), read with each criterion's status taken from `passed`.
+ */
+export const VerdictFile = z.preprocess((raw) => {
+  const v = raw as { schemaVersion?: unknown; criteria?: unknown };
+  if (v === null || typeof v !== "object" || v.schemaVersion !== 2 || !Array.isArray(v.criteria)) return raw;
+  const criteria = (v.criteria as Array<{ passed?: unknown }>).map((c) => ({
+    ...c,
+    status: c.passed === true ? "passed" : "failed",
+  }));
+  return { ...v, schemaVersion: verdictSchemaVersion, criteria };
+}, Verdict);

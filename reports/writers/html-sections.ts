@@ -1,7 +1,7 @@
 import { engineRows } from "./engine-block.js";
 import { loadCharts } from "./html-charts.js";
 import { type HtmlPage, ms, pct } from "./html-page.js";
-import { criterionTitle, formatValue } from "./i18n.js";
+import { criterionTitle, formatValue, statusLabel } from "./i18n.js";
 import { escapeXml as esc } from "./svg-chart.js";
 
 /** The sections of the HTML report below its header, in page order; each returns its lines of markup. */
@@ -12,7 +12,9 @@ export const criteriaSection = ({ v, L, lang }: HtmlPage): string[] => [
   `<table id="criteria"><thead><tr><th>${esc(L.result)}</th><th>${esc(L.criterion)}</th><th>${esc(L.observed)}</th><th>${esc(L.threshold)}</th></tr></thead><tbody>`,
   ...v.criteria.map((c) => {
     const cmp = c.comparison === ">=" ? "≥" : "≤";
-    return `<tr class="criterion ${c.passed ? "pass" : "fail"}" data-criterion="${esc(c.id)}"><td class="res">${esc(c.passed ? L.pass : L.fail)}</td><td>${esc(criterionTitle(c.id, c.title, lang))}${c.note ? `<div class="note">${esc(c.note)}</div>` : ""}</td><td class="num">${esc(formatValue(c.observed, c.unit, lang))}</td><td class="num">${cmp} ${esc(formatValue(c.threshold, c.unit, lang))}</td></tr>`;
+    const cls = c.status === "passed" ? "pass" : c.status === "failed" ? "fail" : "not-judged";
+    const remark = c.status === "not-judged" ? c.reason : c.note;
+    return `<tr class="criterion ${cls}" data-criterion="${esc(c.id)}" data-status="${c.status}"><td class="res">${esc(statusLabel(c.status, L))}</td><td>${esc(criterionTitle(c.id, c.title, lang))}${remark ? `<div class="note">${esc(remark)}</div>` : ""}</td><td class="num">${esc(formatValue(c.observed, c.unit, lang))}</td><td class="num">${cmp} ${esc(formatValue(c.threshold, c.unit, lang))}</td></tr>`;
   }),
   "</tbody></table>",
 ];

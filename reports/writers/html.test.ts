@@ -104,4 +104,23 @@ describe("HTML report", () => {
     expect(renderMarkdown(aborted)).toContain("- status: ended in an error (error)\n");
     expect(renderMarkdown(aborted)).toContain("- worker 1 crashed");
   });
+
+  it("shows each criterion not judged as neither pass nor fail, with its reason, in HTML and Markdown", () => {
+    const stuck = v.criteria.find((c) => c.id === "dossiers-stuck");
+    expect(stuck?.status).toBe("not-judged");
+    const row =
+      /<tr class="criterion [^"]*" data-criterion="dossiers-stuck"[^>]*>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? "";
+    expect(row).toContain('class="criterion not-judged"');
+    expect(row).toContain('<td class="res">not judged</td>');
+    expect(row).toContain(`<div class="note">${stuck?.reason}</div>`);
+    expect(vi).toMatch(/data-criterion="dossiers-stuck"[^>]*><td class="res">chưa đánh giá<\/td>/);
+    expect(html.match(/class="criterion not-judged"/g)).toHaveLength(
+      v.criteria.filter((c) => c.status === "not-judged").length,
+    );
+    const md = renderMarkdown(v);
+    expect(md).toContain(
+      `| _not judged_ | Dossiers with no progress past the deadline | — (${stuck?.reason}) |`,
+    );
+    expect(renderMarkdown(v, "vi")).toContain("| _chưa đánh giá_ | Hồ sơ không tiến triển quá thời hạn |");
+  });
 });

@@ -30,7 +30,7 @@ table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}th,td
 th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:700;color:#fff}
 .passed{background:#2e7d32}.failed{background:#c62828}.inconclusive{background:#ef6c00}
-tr.fail td.res{color:#c62828;font-weight:700}tr.pass td.res{color:#2e7d32}
+tr.fail td.res{color:#c62828;font-weight:700}tr.pass td.res{color:#2e7d32}tr.not-judged td.res{color:#757575;font-style:italic}
 .meta{color:#444;margin:2px 0}.note{color:#666;font-size:12px}.assumption{background:#fff8e1;border-left:3px solid #f9a825;padding:4px 8px;margin:4px 0}
 .funnel .bar{height:18px;background:#1f77b4;display:inline-block;vertical-align:middle}.funnel .bad{background:#c62828}
 .funnel td{border:none;padding:2px 6px}.chart{display:block;margin:4px 0 12px;max-width:100%;height:auto}

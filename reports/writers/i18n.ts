@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { EngineStatus } from "../../engine/config.js";
+import { criterionTitleVi } from "../verdict/catalogue.js";
+import type { CriterionStatus } from "../verdict/schema.js";
 
 /** Report languages: English by default, Vietnamese for the officials who read them. */
 export const Lang = z.enum(["en", "vi"]);
@@ -20,6 +22,7 @@ const en = {
   result: "result",
   pass: "pass",
   fail: "FAIL",
+  notJudged: "not judged",
   charts: "Over time",
   throughput: "Throughput (requests/s) and errors/s",
   latency: "Latency percentiles (ms)",
@@ -159,6 +162,7 @@ const vi: Labels = {
   result: "kết quả",
   pass: "đạt",
   fail: "KHÔNG ĐẠT",
+  notJudged: "chưa đánh giá",
   charts: "Diễn biến theo thời gian",
   throughput: "Thông lượng (yêu cầu/giây) và lỗi/giây",
   latency: "Phân vị độ trễ (ms)",
@@ -276,37 +280,13 @@ const vi: Labels = {
 
 export const labelsFor = (lang: Lang): Labels => (lang === "vi" ? vi : en);
 
-/** Criterion titles by id (the verdict keeps English titles; writers translate by id). */
-export const criterionTitle = (id: string, englishTitle: string, lang: Lang): string => {
-  if (lang === "en") return englishTitle;
-  const fixed: Record<string, string> = {
-    "steady-error-rate": "Tỷ lệ lỗi ngoài thời gian sự cố và phục hồi",
-    "steady-p95": "Độ trễ p95 ngoài thời gian sự cố và phục hồi",
-    "fault-start-skew": "Sự cố được áp dụng đúng giờ (độ lệch lớn nhất)",
-    "error-budget": "Phần ngân sách lỗi đã dùng",
-    "dossiers-lost": "Hồ sơ đã xác nhận nhưng tra cứu không thấy",
-    "dossiers-duplicated": "Khóa chống trùng sinh ra nhiều hơn một hồ sơ",
-    "dossiers-illegal-transitions": "Hồ sơ có bước chuyển trạng thái không hợp lệ",
-    "dossiers-stuck": "Hồ sơ không tiến triển quá thời hạn",
-    "dossiers-lookup-errors": "Đối soát đầy đủ (lượt tra cứu lỗi)",
-    "queue-drain": "Hàng đợi của cổng được giải phóng sau đỉnh",
-    failover:
-      "Chuyển đổi dự phòng: từ khi mất máy chủ chính đến lần ghi thành công đầu tiên trên máy dự phòng",
-    "sync-drain": "Hàng chờ đồng bộ quốc gia được giải phóng sau đỉnh",
-    "retry-after-sent": "Yêu cầu bị từ chối (429/503) có kèm Retry-After",
-    "safety-abort": "Lần chạy nằm trong giới hạn an toàn (tỷ lệ lỗi và p99 tới hạn)",
-  };
-  const f = fixed[id];
-  if (f) return f;
-  if (id.startsWith("recover-")) return `Phục hồi sau sự cố ${id.slice("recover-".length)}`;
-  const slo = /^slo-(.+)-(error-rate|p95|p99)$/.exec(id);
-  if (slo) {
-    const what = slo[2] === "error-rate" ? "tỷ lệ lỗi" : `độ trễ ${slo[2]}`;
-    return `SLO: ${what} của bước ${slo[1]} (trạng thái ổn định)`;
-  }
-  if (id === "slo-acknowledgement-p95") return "SLO: p95 thời gian từ lần nộp đầu tiên đến khi được xác nhận";
-  return englishTitle;
-};
+/** A criterion's result as a report shows it. */
+export const statusLabel = (status: CriterionStatus, L: Labels): string =>
+  status === "passed" ? L.pass : status === "failed" ? L.fail : L.notJudged;
+
+/** Criterion titles by id (the verdict keeps English titles; writers translate by id, from the catalogue). */
+export const criterionTitle = (id: string, englishTitle: string, lang: Lang): string =>
+  lang === "en" ? englishTitle : criterionTitleVi(id, englishTitle);
 
 /** Values with units, the same in both languages apart from the decimal separator. */
 export const formatValue = (v: number | null, unit: string, lang: Lang): string => {

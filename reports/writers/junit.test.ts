@@ -5,7 +5,9 @@ import { renderJunit } from "./junit.js";
 
 interface Case {
   "@_name": string;
-  failure?: { "@_message": string };
+  "@_classname": string;
+  failure?: { "@_message": string; "#text": string };
+  skipped?: { "@_message": string };
 }
 
 const parse = (xml: string) => {
@@ -17,7 +19,8 @@ const parse = (xml: string) => {
     testsuites: {
       "@_tests": string;
       "@_failures": string;
-      testsuite: Array<{ "@_failures": string; testcase: Case[] }>;
+      "@_skipped": string;
+      testsuite: Array<{ "@_failures": string; "@_skipped": string; testcase: Case[] }>;
     };
   };
   return doc.testsuites;
@@ -32,7 +35,7 @@ describe("JUnit report", () => {
       },
       slowMs: 12_000,
     });
-    const failed = v.criteria.filter((c) => !c.passed);
+    const failed = v.criteria.filter((c) => c.status === "failed");
     expect(failed.length).toBeGreaterThanOrEqual(2);
     const suites = parse(renderJunit(v));
     const cases = suites.testsuite[0]?.testcase ?? [];
@@ -50,5 +53,31 @@ describe("JUnit report", () => {
     expect(v.outcome).toBe("passed");
     const suites = parse(renderJunit(v));
     expect(suites["@_failures"]).toBe("0");
+  });
+
+  it("skips each criterion not judged, with why in the message, and counts it neither passed nor failed", () => {
+    const v = sampleVerdict({ dossiers: { keyRetriesReachedPortal: 0 } });
+    const unjudged = v.criteria.filter((c) => c.status === "not-judged");
+    expect(unjudged.map((c) => c.id)).toContain("dossiers-duplicated");
+    const suites = parse(renderJunit(v));
+    const cases = suites.testsuite[0]?.testcase ?? [];
+    expect(cases.filter((c) => c.skipped !== undefined)).toHaveLength(unjudged.length);
+    expect(cases.filter((c) => c.failure !== undefined)).toHaveLength(0);
+    expect(suites["@_skipped"]).toBe(String(unjudged.length));
+    expect(suites.testsuite[0]?.["@_skipped"]).toBe(String(unjudged.length));
+    expect(cases.find((c) => c["@_name"].startsWith("dossiers-duplicated"))?.skipped?.["@_message"]).toBe(
+      "not judged: not exercised in this run: no retry reusing an idempotency key reached the portal (every retry followed a refused connection, or none was needed)",
+    );
+  });
+
+  it("groups test cases by the catalogue's family and names the defect a failure catches", () => {
+    const v = sampleVerdict({ dossiers: { lost: 2 } });
+    const cases = parse(renderJunit(v)).testsuite[0]?.testcase ?? [];
+    const lost = cases.find((c) => c["@_name"].startsWith("dossiers-lost"));
+    expect(lost?.["@_classname"]).toBe("portal-harness.criteria.dossiers");
+    expect(lost?.failure?.["#text"]).toContain("catches: acknowledged writes lost");
+    expect(cases.find((c) => c["@_name"].startsWith("recover-"))?.["@_classname"]).toBe(
+      "portal-harness.criteria.resilience",
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { catalogueEntry } from "../verdict/catalogue.js";
 import type { Verdict } from "../verdict/schema.js";
 import { escapeXml as esc } from "./svg-chart.js";
 
@@ -5,18 +6,21 @@ const fmt = (v: number | null, unit: string): string => (v === null ? "none" : `
 
 /**
  * JUnit XML for any CI: one test case per criterion, a failure per failed criterion (and nothing else, so
- * failures = failed criteria). Why a run was inconclusive goes into properties and system-out.
+ * failures = failed criteria), a skip per criterion not judged (its reason in the message). Test cases are
+ * grouped by the catalogue's family (`portal-harness.criteria.dossiers`), and a failure names the defect. Why a run was
+ * inconclusive goes into properties and system-out.
  */
 export const renderJunit = (v: Verdict): string => {
-  const failures = v.criteria.filter((c) => !c.passed).length;
+  const failures = v.criteria.filter((c) => c.status === "failed").length;
+  const skipped = v.criteria.filter((c) => c.status === "not-judged").length;
   const suite = `portal-harness ${v.runId}`;
   const lines: string[] = [];
   lines.push('<?xml version="1.0" encoding="UTF-8"?>');
   lines.push(
-    `<testsuites name="portal-harness" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="0" time="0">`,
+    `<testsuites name="portal-harness" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">`,
   );
   lines.push(
-    `  <testsuite name="${esc(suite)}" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="0" time="0" timestamp="${esc(v.loadStartedAt.replace(/Z$/, ""))}">`,
+    `  <testsuite name="${esc(suite)}" tests="${v.criteria.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${esc(v.loadStartedAt.replace(/Z$/, ""))}">`,
   );
   lines.push("    <properties>");
   const props: Array<[string, string]> = [
@@ -34,11 +38,18 @@ export const renderJunit = (v: Verdict): string => {
   for (const c of v.criteria) {
     const cmp = c.comparison === ">=" ? ">=" : "<=";
     const detail = `observed ${fmt(c.observed, c.unit)}, threshold ${cmp} ${fmt(c.threshold, c.unit)}${c.note ? ` (${c.note})` : ""}`;
-    const open = `    <testcase classname="portal-harness.criteria" name="${esc(`${c.id}: ${c.title}`)}" time="0"`;
-    if (c.passed) lines.push(`${open}/>`);
-    else {
+    const entry = catalogueEntry(c.id);
+    const family = entry ? `.${entry.family}` : "";
+    const open = `    <testcase classname="portal-harness.criteria${family}" name="${esc(`${c.id}: ${c.title}`)}" time="0"`;
+    if (c.status === "passed") lines.push(`${open}/>`);
+    else if (c.status === "not-judged") {
       lines.push(`${open}>`);
-      lines.push(`      <failure message="${esc(detail)}" type="criterion">${esc(detail)}</failure>`);
+      lines.push(`      <skipped message="${esc(`not judged: ${c.reason ?? ""}`)}"/>`);
+      lines.push("    </testcase>");
+    } else {
+      lines.push(`${open}>`);
+      const body = entry ? `${detail}\ncatches: ${entry.catches}` : detail;
+      lines.push(`      <failure message="${esc(detail)}" type="criterion">${esc(body)}</failure>`);
       lines.push("    </testcase>");
     }
   }

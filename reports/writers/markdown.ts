@@ -42,9 +42,12 @@ const criteria = ({ v, L, lang }: MdPage): string[] => [
   `| | ${L.criterion} | ${L.observed} | ${L.threshold} |`,
   "|---|---|---|---|",
   ...v.criteria.map((c) => {
-    const note = c.note ? ` (${c.note})` : "";
+    const remark = c.status === "not-judged" ? c.reason : c.note;
+    const note = remark ? ` (${remark})` : "";
     const cmp = c.comparison === ">=" ? "≥" : "≤";
-    return `| ${c.passed ? L.pass : `**${L.fail}**`} | ${criterionTitle(c.id, c.title, lang)} | ${formatValue(c.observed, c.unit, lang)}${note} | ${cmp} ${formatValue(c.threshold, c.unit, lang)} |`;
+    const result =
+      c.status === "failed" ? `**${L.fail}**` : c.status === "passed" ? L.pass : `_${L.notJudged}_`;
+    return `| ${result} | ${criterionTitle(c.id, c.title, lang)} | ${formatValue(c.observed, c.unit, lang)}${note} | ${cmp} ${formatValue(c.threshold, c.unit, lang)} |`;
   }),
   "",
 ];

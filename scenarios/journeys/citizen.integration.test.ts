@@ -267,6 +267,16 @@ describe("citizen submission journey (engine → mock)", () => {
     const paymentId = parse<{ paymentId: string }>(created?.answer ?? "{}").paymentId;
     const payment = await getJson<{ status: string }>(`${portal.url}/api/v1/payments/${paymentId}`);
     expect(payment.body.status).toBe("paid");
+    // One payment record, for reconciliation to ask the portal about again.
+    expect(r.records.filter((x) => x.ph === "payment")).toEqual([
+      expect.objectContaining({
+        paymentId,
+        dossierCode: r.records[0]?.code,
+        amountVnd: procedure.body.feeVnd,
+        status: "paid",
+        at: expect.any(Number),
+      }),
+    ]);
     expect(samples(r, "payments_completed").map((s) => s.value)).toEqual([1]);
     expect(samples(r, "payment_ms")).toEqual([
       expect.objectContaining({ tags: expect.objectContaining({ journey: "citizen", step: "payment" }) }),

@@ -17,7 +17,7 @@ import {
 } from "../lib/metrics.js";
 import { defaultJourneys, type K6Plan } from "../lib/plan.js";
 import { jsonBody, type PortalClient, pause, portalClient, type StepTags } from "../lib/portal-client.js";
-import { recordDossier } from "../lib/records.js";
+import { recordDossier, recordPayment } from "../lib/records.js";
 import { withRetries } from "../lib/retry.js";
 import { hex64, perVu, pickProvince, submissionKey, syntheticCitizenId, vuRng } from "../lib/vu.js";
 
@@ -137,12 +137,23 @@ const payFee = async (
     paymentsCompleted.add(false, t);
     return;
   }
-  let status = "processing";
+  let status = jsonBody<{ status?: string }>(confirmed)?.status ?? "processing";
+  const confirmedAt = Date.now();
   for (let i = 0, wait = 0.1; i < 4 && status !== "paid" && status !== "failed"; i++, wait *= 2) {
     await pause(wait);
     const res = await client.get(`/api/v1/payments/${paymentId}`, t, "GET /api/v1/payments/{paymentId}");
     status = jsonBody<{ status?: string }>(res)?.status ?? status;
   }
+  // Whatever the journey saw, reconciliation asks the portal again until the payment is final.
+  recordPayment({
+    ph: "payment",
+    paymentId,
+    dossierCode: code,
+    amountVnd,
+    status,
+    at: confirmedAt,
+    province: tags.province,
+  });
   const paid = status === "paid";
   check(status, { "payment completed": (x) => x === "paid" }, t);
   paymentsCompleted.add(paid, t);
@@ -201,7 +212,7 @@ export const submit = async (plan: K6Plan): Promise<void> => {
   };
   const started = Date.now();
   // The same idempotency key on every attempt: a retry can never make a second dossier.
-  const { res, attempts } = await withRetries(
+  const { res, attempts, retriesAfterReach } = await withRetries(
     () =>
       client.post(
         "/api/v1/dossiers",
@@ -230,6 +241,7 @@ export const submit = async (plan: K6Plan): Promise<void> => {
     ...(status === undefined ? {} : { status }),
     at: Date.now(),
     attempts,
+    retriesAfterReach,
     province: tags.province,
   });
   if (!code) return;

@@ -1,4 +1,4 @@
-import type { DossierRecord, SyncRecord } from "../../contract/records.js";
+import type { DossierRecord, PaymentRecord, SyncRecord } from "../../contract/records.js";
 
 /**
  * VUs cannot write files (k6's API has none), so every dossier the load is told about is written as one
@@ -11,5 +11,9 @@ export const recordDossier = (record: DossierRecord): void => {
 };
 
 export const recordSync = (record: SyncRecord): void => {
+  console.log(JSON.stringify(record));
+};
+
+export const recordPayment = (record: PaymentRecord): void => {
   console.log(JSON.stringify(record));
 };

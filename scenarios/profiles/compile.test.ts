@@ -9,6 +9,7 @@ import {
   plannedIterations,
   scenarioRateAt,
   shapeTimes,
+  sizeForFaults,
   timeUnitFor,
   windowStages,
 } from "./compile.js";
@@ -273,5 +274,56 @@ describe("platform scenarios", () => {
       profile({ platforms: { officer: { ...platforms.officer, pickUpAfterS: 5 } } }),
     );
     expect(late.scenarios.map((s) => s.exec)).toEqual(["browse", "submit"]);
+  });
+});
+
+describe("VU pools sized for the faults on the links the scenarios enter by", () => {
+  const c = compileProfile(profile({ platforms }));
+  const pools = (p: typeof c) =>
+    Object.fromEntries(p.scenarios.map((s) => [s.exec, [s.preAllocatedVUs, s.maxVUs]]));
+  const before = pools(c);
+
+  it.each<[string, Parameters<typeof sizeForFaults>[1], Record<string, [number, number]>]>([
+    ["no fault: the pools stay", [], {}],
+    [
+      // officers 2.5/s × (1.5 s + 5 requests × 1 s) = 16.25 → 17 VUs; reports 1/s × (2 s + 1 × 1 s) = 3;
+      // meeting joins 10/s × (0.5 s + 3 × 1 s) = 35; maxVUs twice that, never below what they were
+      "a 1 s latency on the officers' link grows the officers' pools only",
+      [{ entry: "officer", perRequestS: 1, durationS: 10 }],
+      { officer: [17, 34], report: [3, 10], meeting: [35, 70] },
+    ],
+    [
+      // browse 30/s × (0.5 s + 1 × 0.3 s) = 24; submit 5/s × (4 s + 5 × 0.3 s) = 27.5 → 28
+      "a 300 ms latency on the citizens' link grows the citizens' pools",
+      [{ entry: "citizen", perRequestS: 0.3, durationS: 10 }],
+      { browse: [24, 60], submit: [28, 80] },
+    ],
+    [
+      // a 2 s fault holds an iteration at most 2 s + one held request (12 s): browse 30/s × (0.5 + min(10, 12))
+      // = 315; submit 5/s × (4 + min(5 × 10, 12)) = 80
+      "a timeout per request, held no longer than the fault and one more request",
+      [{ entry: "citizen", perRequestS: 10, durationS: 2 }],
+      { browse: [315, 630], submit: [80, 160] },
+    ],
+  ])("%s", (_, faults, grown) => {
+    const sized = pools(sizeForFaults(c, faults));
+    expect(sized).toEqual({ ...before, ...grown });
+    for (const [exec, [pre, max]] of Object.entries(sized)) {
+      expect(pre, exec).toBeGreaterThanOrEqual(before[exec]?.[0] ?? 0);
+      expect(max, exec).toBeGreaterThanOrEqual(before[exec]?.[1] ?? 0);
+    }
+  });
+
+  it("on a URL target, officers share the citizens' link: the same fault sizes both", () => {
+    const url = sizeForFaults(c, [
+      { entry: "citizen", perRequestS: 2, durationS: 5 },
+      { entry: "officer", perRequestS: 2, durationS: 5 },
+    ]);
+    const mock = sizeForFaults(c, [{ entry: "citizen", perRequestS: 2, durationS: 5 }]);
+    const officer = (p: typeof c) => p.scenarios.find((s) => s.exec === "officer");
+    expect(officer(mock)).toEqual(officer(c));
+    // officers 2.5/s × (1.5 s + min(5 requests × 2 s, 5 s + 2 s)) = 21.25 → 22 VUs
+    expect(officer(url)).toMatchObject({ preAllocatedVUs: 22, maxVUs: 44 });
+    expect(url.scenarios.find((s) => s.exec === "sync")).toEqual(c.scenarios.find((s) => s.exec === "sync"));
   });
 });

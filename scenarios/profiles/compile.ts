@@ -287,6 +287,51 @@ export const compileProfile = (profile: Profile, options: { scale?: number } = {
   };
 };
 
+/** The link a scenario's iterations enter the portal by: the citizens' or the officers' (sync goes elsewhere). */
+export type Entry = "citizen" | "officer";
+
+const entryOf: Record<string, Entry | undefined> = {
+  browse: "citizen",
+  submit: "citizen",
+  officer: "officer",
+  report: "officer",
+  meeting: "officer",
+};
+
+/** A fault on an entry link: how long it may hold one request, and for how long it lasts. */
+export interface EntryFault {
+  entry: Entry;
+  perRequestS: number;
+  durationS: number;
+}
+
+/**
+ * VU pools sized for the faults on the links the scenarios enter by: while a fault holds each request up to
+ * `perRequestS`, an iteration holds its VU for its usual time plus its requests × that (no longer than the fault
+ * and one more held request), so the pool must cover peak rate × that hold. Where officers share the citizens'
+ * link (a URL target), the caller names its faults for the officers' entry. Only ever grows a pool.
+ */
+export const sizeForFaults = (compiled: CompiledProfile, faults: readonly EntryFault[]): CompiledProfile => ({
+  ...compiled,
+  scenarios: compiled.scenarios.map((s) => {
+    const entry = entryOf[s.exec];
+    const usualS = iterationHoldS[s.exec as keyof typeof iterationHoldS] ?? 0;
+    const extraS = Math.max(
+      0,
+      ...faults
+        .filter((f) => f.entry === entry && f.perRequestS > 0)
+        .map((f) => Math.min(s.requestsPerIteration * f.perRequestS, f.durationS + f.perRequestS)),
+    );
+    if (extraS === 0) return s;
+    const needed = Math.ceil(s.peakIterationsPerS * (usualS + extraS));
+    return {
+      ...s,
+      preAllocatedVUs: Math.max(s.preAllocatedVUs, needed),
+      maxVUs: Math.max(s.maxVUs, 2 * needed),
+    };
+  }),
+});
+
 /** A compiled scenario's planned iterations/s at `t` seconds after t0 (0 before it starts). */
 export const scenarioRateAt = (s: CompiledScenario, t: number): number => {
   if (t < s.startTimeS) return 0;

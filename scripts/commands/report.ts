@@ -6,7 +6,8 @@ import { runFiles } from "../../kernel/run-files.js";
 import { parseJsonFile } from "../../kernel/validate.js";
 import { compareVerdicts, defaultTolerances, renderComparison } from "../../reports/compare/compare.js";
 import { analyseRunDir } from "../../reports/run-dir/analyse.js";
-import { Verdict } from "../../reports/verdict/schema.js";
+import { type Verdict, VerdictFile } from "../../reports/verdict/schema.js";
+import { criterionLine } from "../../reports/writers/criterion-line.js";
 import { Lang } from "../../reports/writers/i18n.js";
 
 export const parseLang = (value: unknown): Lang => {
@@ -28,10 +29,7 @@ export const reportCommand = async (
   say(
     `analysed ${stats.lines} lines (${(stats.bytes / 1e6).toFixed(1)} MB) of the engine's results in ${(stats.ms / 1000).toFixed(1)} s`,
   );
-  for (const c of verdict.criteria)
-    say(
-      `  ${c.passed ? "pass" : "FAIL"}  ${c.title}: ${c.observed ?? "—"} ${c.unit} (${c.comparison ?? "<="} ${c.threshold})`,
-    );
+  for (const c of verdict.criteria) say(criterionLine(c));
   for (const r of verdict.inconclusiveReasons) say(`  INCONCLUSIVE  ${r}`);
   say(`outcome: ${verdict.outcome}`);
   for (const f of [files.verdict, files.reportHtml, files.reportMd, files.junit]) say(`wrote ${f}`);
@@ -42,7 +40,7 @@ const verdictOf = (path: string): Verdict => {
   const file = existsSync(path) && statSync(path).isDirectory() ? runFiles(path).verdict : path;
   if (!existsSync(file))
     throw inputError(`${file}: no verdict here (give a run directory or a verdict.json)`);
-  return parseJsonFile(Verdict, file);
+  return parseJsonFile(VerdictFile, file);
 };
 
 const number = (flag: string, value: unknown, fallback: number): number => {

@@ -18,8 +18,9 @@ import { findTool } from "../../kernel/tools.js";
 import { isMockVariant, mockVariantNames } from "../../mocks/variants.js";
 import { ProcessCpuSampler } from "../../reports/metrics/process-cpu.js";
 import { MetricsScraper, probeMetrics } from "../../reports/metrics/scraper.js";
-import { type Reconciliation, reconcile } from "../../reports/reconcile/reconcile.js";
-import { readDossierRecords } from "../../reports/reconcile/records.js";
+import { lastFaultEndWallMs, reconcileEverything } from "../../reports/reconcile/everything.js";
+import type { Reconciliation } from "../../reports/reconcile/reconcile.js";
+import { readDossierRecords, readPaymentRecords } from "../../reports/reconcile/records.js";
 import { analyseRunDir } from "../../reports/run-dir/analyse.js";
 import type { RunMeta } from "../../reports/run-dir/meta.js";
 import type { Verdict } from "../../reports/verdict/schema.js";
@@ -69,7 +70,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
   run.abortIf();
   await using watch = releaseAndWatch(plan, run, stack, load);
   const result = await awaitLoad(run, load, watch);
-  await reconcileRun(plan, run, stack, http);
+  await reconcileRun(plan, run, { stack, http, t0WallMs: watch.t0WallMs });
   writeRunMeta(plan, run, {
     result,
     load,
@@ -331,22 +332,34 @@ const awaitLoad = async (run: Run, load: Load, watch: Watch): Promise<EngineResu
 };
 
 /**
- * Stage 6: every dossier the load was told about, looked up through the portal's own lookup API; saved so that
- * `portal-harness report` can rebuild every report without the portal.
+ * Stage 6: everything the load did, looked up through the portal's own API (dossiers, their national sync, the
+ * payments it confirmed); saved so that `portal-harness report` can rebuild every report without the portal.
  */
-const reconcileRun = async (plan: RunPlan, run: Run, stack: Stack, http: GuardedHttp): Promise<void> => {
-  const { stuckAfterS } = plan.config.criteria;
+const reconcileRun = async (
+  plan: RunPlan,
+  run: Run,
+  o: { stack: Stack; http: GuardedHttp; t0WallMs: number },
+): Promise<void> => {
+  const { stuckAfterS, nationalSyncWithinS, paymentSettleWithinS } = plan.config.criteria;
   const records = await readDossierRecords(run.files.console);
+  const payments = await readPaymentRecords(run.files.console);
   const startedAt = new Date().toISOString();
-  const summary = await reconcile(records, { http, baseUrl: stack.citizenUrl, stuckAfterS });
+  const found = await reconcileEverything(records, payments, {
+    http: o.http,
+    baseUrl: o.stack.citizenUrl,
+    stuckAfterS,
+    nationalSyncWithinS,
+    paymentSettleWithinS,
+    lastFaultEndWallMs: lastFaultEndWallMs(run.files.events, o.t0WallMs),
+  });
   run.abortIf();
   const reconciliation: Reconciliation = {
     schemaVersion: 1,
-    portal: stack.citizenUrl,
+    portal: o.stack.citizenUrl,
     startedAt,
     finishedAt: new Date().toISOString(),
     stuckAfterS,
-    summary,
+    ...found,
   };
   writeFileSync(run.files.reconciliation, `${JSON.stringify(reconciliation, null, 2)}\n`);
 };

@@ -59,3 +59,33 @@ describe("run plan: faults only on links the target has", () => {
     expect(plan.faults.faults).toHaveLength(1);
   });
 });
+
+describe("run plan: VU pools sized for the target kind", () => {
+  const demo = (target: unknown) =>
+    buildRunPlan(
+      RunConfig.parse({ schemaVersion: 1, target, profile: "july1-peak", faults: "demo", scale: 0.02 }),
+    );
+  const pool = (plan: ReturnType<typeof demo>, exec: string) => {
+    const s = plan.compiled.scenarios.find((x) => x.exec === exec);
+    if (!s) throw new Error(`no ${exec} scenario`);
+    return s;
+  };
+
+  it("on a URL target the demo's faults on the citizens' link hold officers too, and their pools grow", () => {
+    const mock = demo({ kind: "mock", variant: "healthy" });
+    const url = demo({ kind: "url", baseUrl: "http://127.0.0.1:9/" });
+    for (const exec of ["officer", "report", "meeting"]) {
+      if (!mock.compiled.scenarios.some((s) => s.exec === exec)) continue;
+      expect(pool(url, exec).maxVUs, exec).toBeGreaterThanOrEqual(pool(mock, exec).maxVUs);
+    }
+    const officer = pool(url, "officer");
+    // The outage holds an officer iteration up to min(requests × 2 s retry wait, 5 s + 2 s).
+    const heldS = 1.5 + Math.min(officer.requestsPerIteration * 2, 7);
+    expect(officer.preAllocatedVUs).toBe(
+      Math.max(pool(mock, "officer").preAllocatedVUs, Math.ceil(officer.peakIterationsPerS * heldS)),
+    );
+    expect(officer.preAllocatedVUs).toBeGreaterThan(pool(mock, "officer").preAllocatedVUs);
+    // The citizens' pools are the same either way: they use that link on both.
+    expect(pool(url, "submit")).toEqual(pool(mock, "submit"));
+  });
+});

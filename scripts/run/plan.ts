@@ -1,7 +1,7 @@
 import type { FaultPlan } from "../../chaos/plan.js";
 import { targetLinks } from "../../chaos/target-links.js";
 import { environmentError, inputError } from "../../kernel/errors.js";
-import { type CompiledProfile, compileProfile } from "../../scenarios/profiles/compile.js";
+import { type CompiledProfile, compileProfile, sizeForFaults } from "../../scenarios/profiles/compile.js";
 import type { Profile } from "../../scenarios/profiles/schema.js";
 import type { Slo } from "../../scenarios/slo/schema.js";
 import { resolveFaultPlan, resolveProfile, resolveSlo } from "../config/named.js";
@@ -16,6 +16,7 @@ import {
   targetOrigins,
 } from "./socket-budget.js";
 import { checkTargetUrl } from "./target-guard.js";
+import { entryFaults } from "./vu-sizing.js";
 
 /** Everything a run will do, computed before anything starts (the dry run prints this). */
 export interface RunPlan {
@@ -39,14 +40,19 @@ export interface RunPlan {
 export const buildRunPlan = (config: RunConfig, limits: MachineLimits = readMachineLimits()): RunPlan => {
   const profile = resolveProfile(config.profile);
   const slo = resolveSlo(config.slo);
-  const compiled = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
+  const unsized = compileProfile(profile.value, config.scale === undefined ? {} : { scale: config.scale });
   const faults = resolveFaultPlan(config.faults, "faults", {
     seed: config.seed,
-    loadDurationS: compiled.durationS,
+    loadDurationS: unsized.durationS,
     baselineS: config.analysis.baselineMinS,
     recoverS: config.criteria.recoverWithinS,
     ...(config.target.kind === "url" ? { links: ["citizen-gateway"] as const } : {}),
   });
+  // On a URL target the officers' scenarios share the citizens' link: their pools cover its faults too.
+  const compiled = sizeForFaults(
+    unsized,
+    entryFaults(faults.value.faults, config.target.kind, config.safety.requestTimeoutS),
+  );
   const problems: string[] = [];
 
   let targetLabel = `mock (${config.target.kind === "mock" ? config.target.variant : ""})`;

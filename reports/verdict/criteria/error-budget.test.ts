@@ -29,15 +29,15 @@ describe("error budget", () => {
     expect(errorBudget(slo, requests, errors)).toEqual(expected);
   });
 
-  it.each<[string, number | null, number | undefined, Array<[boolean, number | null, string | undefined]>]>([
+  it.each<[string, number | null, number | undefined, Array<[string, number | null, string | undefined]>]>([
     ["not set in the run config: reported only", 0.5, undefined, []],
-    ["within the limit", 0.5, 1, [[true, 0.5, undefined]]],
-    ["at the limit", 1, 1, [[true, 1, undefined]]],
-    ["over the limit", 1.001, 1, [[false, 1.001, undefined]]],
-    ["no requests", null, 1, [[false, null, "no requests"]]],
+    ["within the limit", 0.5, 1, [["passed", 0.5, undefined]]],
+    ["at the limit", 1, 1, [["passed", 1, undefined]]],
+    ["over the limit", 1.001, 1, [["failed", 1.001, undefined]]],
+    ["no requests: not judged", null, 1, [["not-judged", null, "no data: no requests"]]],
   ])("criterion: %s", (_, burned, max, expected) => {
     const got = errorBudgetCriteria({ burned }, max);
-    expect(got.map((c) => [c.passed, c.observed, c.note])).toEqual(expected);
+    expect(got.map((c) => [c.status, c.observed, c.reason ?? c.note])).toEqual(expected);
     for (const c of got)
       expect(c).toMatchObject({
         id: "error-budget",

@@ -1,6 +1,6 @@
 import { round } from "../round.js";
 import type { Criterion, Verdict } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judgeUnless } from "./judge.js";
 
 export type ErrorBudget = NonNullable<Verdict["errorBudget"]>;
 
@@ -26,12 +26,8 @@ export const errorBudgetCriteria = (
   maxBurned === undefined
     ? []
     : [
-        judge({
-          id: "error-budget",
-          title: "Share of the run's error budget burned (errors ÷ (SLO error rate × requests))",
-          observed: budget.burned,
-          threshold: maxBurned,
-          unit: "ratio",
-          note: budget.burned === null ? "no requests" : undefined,
-        }),
+        judgeUnless(
+          { ...fromCatalogue("error-budget"), observed: budget.burned, threshold: maxBurned },
+          budget.burned === null ? { because: "no-data", reason: "no requests" } : null,
+        ),
       ];

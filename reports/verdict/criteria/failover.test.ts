@@ -24,7 +24,7 @@ describe("failover", () => {
       Array<{ kind: string; link: string }>,
       Measured,
       number | undefined,
-      Array<[boolean, number | null, string | undefined]>,
+      Array<[string, number | null, string | undefined]>,
     ]
   >([
     [
@@ -32,22 +32,40 @@ describe("failover", () => {
       [{ kind: "latency", link: "gateway-dossier-primary" }],
       { value: 900 },
       10,
-      [],
+      [
+        [
+          "not-judged",
+          900,
+          "not exercised in this run: no fault in the plan takes the primary dossier service away",
+        ],
+      ],
     ],
-    ["no limit in the run config: not judged", primaryOutage, { value: 900 }, undefined, []],
-    ["failed over in time", primaryOutage, { value: 9000 }, 10, [[true, 9000, undefined]]],
-    ["at the limit", primaryOutage, { value: 10_000 }, 10, [[true, 10_000, undefined]]],
-    ["too slow", primaryOutage, { value: 10_001 }, 10, [[false, 10_001, undefined]]],
+    [
+      "no limit in the run config: not judged",
+      primaryOutage,
+      { value: 900 },
+      undefined,
+      [
+        [
+          "not-judged",
+          900,
+          "not exercised in this run: the run config sets no failover limit (failoverWithinS)",
+        ],
+      ],
+    ],
+    ["failed over in time", primaryOutage, { value: 9000 }, 10, [["passed", 9000, undefined]]],
+    ["at the limit", primaryOutage, { value: 10_000 }, 10, [["passed", 10_000, undefined]]],
+    ["too slow", primaryOutage, { value: 10_001 }, 10, [["failed", 10_001, undefined]]],
     [
       "never failed over: fails with the figure's reason",
       primaryOutage,
       { value: null, reason: "no dossier write succeeded after the primary was lost, before the run ended" },
       10,
-      [[false, null, "no dossier write succeeded after the primary was lost, before the run ended"]],
+      [["failed", null, "no dossier write succeeded after the primary was lost, before the run ended"]],
     ],
-  ])("%s", (_, faults, durationMs, withinS, expected) => {
+  ])("%s: always listed", (_, faults, durationMs, withinS, expected) => {
     const got = failoverCriteria(faults, durationMs, withinS);
-    expect(got.map((c) => [c.passed, c.observed, c.note])).toEqual(expected);
+    expect(got.map((c) => [c.status, c.observed, c.reason ?? c.note])).toEqual(expected);
     for (const c of got)
       expect(c).toMatchObject({
         id: "failover",

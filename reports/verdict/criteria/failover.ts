@@ -1,7 +1,7 @@
 import type { Measured, TargetFigures } from "../../metrics/figures.js";
 import type { PlannedFault } from "../input.js";
 import type { Criterion, Verdict } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judgeUnless, type NotJudged } from "./judge.js";
 
 /** Faults that take the primary dossier service away: failover is measured from their applied start. */
 export const primaryLossKinds = new Set(["outage", "blackhole", "reset-peer"]);
@@ -16,23 +16,33 @@ export const failoverFigures = (f: TargetFigures["failover"]): Verdict["failover
   primaryLostAtMs: f.primaryLostAtMs,
   firstStandbyWriteAtMs: f.firstStandbyWriteAtMs,
   promotedAtMs: f.promotedAtMs,
+  firstWriteAtMs: f.firstWriteAtMs,
+  refusedWrites: f.refusedWrites,
 });
 
-/** `failover`: judged when the plan takes the primary away and the run config sets `failoverWithinS`. */
+/**
+ * `failover`, always listed: judged when the plan takes the primary away and the run config sets
+ * `failoverWithinS`; not judged otherwise, with the reason.
+ */
 export const failoverCriteria = (
   faults: ReadonlyArray<Pick<PlannedFault, "kind" | "link">>,
   durationMs: Measured,
   withinS: number | undefined,
-): Criterion[] =>
-  faults.some(takesPrimary) && withinS !== undefined
-    ? [
-        judge({
-          id: "failover",
-          title: "Failover: primary loss to first successful write on the standby",
-          observed: durationMs.value,
-          threshold: withinS * 1000,
-          unit: "ms",
-          note: durationMs.value === null ? durationMs.reason : undefined,
-        }),
-      ]
-    : [];
+): Criterion[] => {
+  const why: NotJudged | null = !faults.some(takesPrimary)
+    ? { because: "not-exercised", reason: "no fault in the plan takes the primary dossier service away" }
+    : withinS === undefined
+      ? { because: "not-exercised", reason: "the run config sets no failover limit (failoverWithinS)" }
+      : null;
+  return [
+    judgeUnless(
+      {
+        ...fromCatalogue("failover"),
+        observed: durationMs.value,
+        threshold: (withinS ?? 0) * 1000,
+        note: durationMs.value === null ? durationMs.reason : undefined,
+      },
+      why,
+    ),
+  ];
+};

@@ -207,7 +207,7 @@ describe("resilience criteria: recovery per fault and start skew", () => {
     errors: [],
     ...more,
   });
-  type Brief = [id: string, passed: boolean, observed: number | null, note?: string];
+  type Brief = [id: string, status: string, observed: number | null, remark?: string];
   it.each<[string, FaultResult[], boolean, Brief[]]>([
     ["no faults: nothing to judge", [], true, []],
     [
@@ -215,8 +215,8 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       [fault("a", {})],
       true,
       [
-        ["recover-a", true, 900],
-        ["fault-start-skew", true, 10],
+        ["recover-a", "passed", 900],
+        ["fault-start-skew", "passed", 10],
       ],
     ],
     [
@@ -227,9 +227,9 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       ],
       true,
       [
-        ["recover-a", true, 10_000],
-        ["recover-b", false, 10_001],
-        ["fault-start-skew", false, 300],
+        ["recover-a", "passed", 10_000],
+        ["recover-b", "failed", 10_001],
+        ["fault-start-skew", "failed", 300],
       ],
     ],
     [
@@ -237,8 +237,8 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       [fault("a", { timeToRecoverMs: null })],
       true,
       [
-        ["recover-a", false, null, "did not recover before the run ended"],
-        ["fault-start-skew", true, 10],
+        ["recover-a", "failed", null, "did not recover before the run ended"],
+        ["fault-start-skew", "passed", 10],
       ],
     ],
     [
@@ -246,8 +246,8 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       [fault("a", { timeToRecoverMs: null, appliedEndMs: null })],
       true,
       [
-        ["recover-a", false, null, "fault was not removed cleanly"],
-        ["fault-start-skew", true, 10],
+        ["recover-a", "failed", null, "fault was not removed cleanly"],
+        ["fault-start-skew", "passed", 10],
       ],
     ],
     [
@@ -255,8 +255,8 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       [fault("a", { timeToRecoverMs: null, appliedEndMs: null })],
       false,
       [
-        ["recover-a", false, null, "no baseline to judge against"],
-        ["fault-start-skew", true, 10],
+        ["recover-a", "not-judged", null, "no data: no steady-state baseline to judge recovery against"],
+        ["fault-start-skew", "passed", 10],
       ],
     ],
     [
@@ -264,16 +264,16 @@ describe("resilience criteria: recovery per fault and start skew", () => {
       [fault("a", {}), fault("b", { appliedStartMs: null, startSkewMs: null, timeToRecoverMs: null })],
       true,
       [
-        ["recover-a", true, 900],
-        ["recover-b", false, null, "did not recover before the run ended"],
-        ["fault-start-skew", false, null, "a fault was never applied"],
+        ["recover-a", "passed", 900],
+        ["recover-b", "failed", null, "did not recover before the run ended"],
+        ["fault-start-skew", "failed", null, "a fault was never applied"],
       ],
     ],
   ])("%s", (_, faults, hasBaseline, expected) => {
-    const got = faultCriteria(faults, hasBaseline, limits).map(
-      (c): Brief =>
-        c.note === undefined ? [c.id, c.passed, c.observed] : [c.id, c.passed, c.observed, c.note],
-    );
+    const got = faultCriteria(faults, hasBaseline, limits).map((c): Brief => {
+      const remark = c.reason ?? c.note;
+      return remark === undefined ? [c.id, c.status, c.observed] : [c.id, c.status, c.observed, remark];
+    });
     expect(got).toEqual(expected);
   });
 

@@ -5,7 +5,7 @@ import { type FaultTiming, faultTiming, type Tolerance, toleranceFrom } from "..
 import { round } from "../round.js";
 import type { Criterion, FaultResult, Verdict } from "../schema.js";
 import { summarise, type TallySummary } from "../tally-summary.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judge, judgeUnless } from "./judge.js";
 
 /**
  * The steady-state baseline before the first fault and the tolerance band derived from it; `tol` is null when
@@ -105,37 +105,42 @@ export const faultResults = (faults: readonly PlannedFault[], ctx: FaultContext)
     return faultResult({ fault, applied, during, timing, sloErrorRate, allowedErrors });
   });
 
-const notRecovered = (f: FaultResult, hasBaseline: boolean): string | undefined => {
+const notRecovered = (f: FaultResult): string | undefined => {
   if (f.timeToRecoverMs !== null) return undefined;
-  if (!hasBaseline) return "no baseline to judge against";
   return f.appliedEndMs === null ? "fault was not removed cleanly" : "did not recover before the run ended";
 };
 
-/** `recover-<fault>` for each fault, then `fault-start-skew` over them all (when the plan has faults). */
+/**
+ * `recover-<fault>` for each fault (not judged without a baseline to judge against), then `fault-start-skew`
+ * over them all (when the plan has faults).
+ */
 export const faultCriteria = (
   faults: readonly FaultResult[],
   hasBaseline: boolean,
   c: Pick<CriteriaSettings, "recoverWithinS" | "maxStartSkewMs">,
 ): Criterion[] => {
   const recovered = faults.map((f) =>
-    judge({
-      id: `recover-${f.id}`,
-      title: `Recovered after ${f.kind} on ${f.link}`,
-      observed: f.timeToRecoverMs,
-      threshold: c.recoverWithinS * 1000,
-      unit: "ms",
-      note: notRecovered(f, hasBaseline),
-    }),
+    judgeUnless(
+      {
+        id: `recover-${f.id}`,
+        title: `Recovered after ${f.kind} on ${f.link}`,
+        observed: f.timeToRecoverMs,
+        threshold: c.recoverWithinS * 1000,
+        unit: "ms",
+        note: notRecovered(f),
+      },
+      hasBaseline
+        ? null
+        : { because: "no-data", reason: "no steady-state baseline to judge recovery against" },
+    ),
   );
   if (faults.length === 0) return recovered;
   const skews = faults.map((f) => (f.startSkewMs === null ? null : Math.abs(f.startSkewMs)));
   const worst = skews.some((s) => s === null) ? null : Math.max(...(skews as number[]));
   const skew = judge({
-    id: "fault-start-skew",
-    title: "Faults applied on time (worst start skew, applied − planned)",
+    ...fromCatalogue("fault-start-skew"),
     observed: worst,
     threshold: c.maxStartSkewMs,
-    unit: "ms",
     note: worst === null ? "a fault was never applied" : undefined,
   });
   return [...recovered, skew];

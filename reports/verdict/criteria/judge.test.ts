@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Judgement, judge } from "./judge.js";
+import { fromCatalogue, type Judgement, judge, judgeUnless, type NotJudged, notJudged } from "./judge.js";
 
 const base: Judgement = { id: "x", title: "X", observed: 5, threshold: 5, unit: "ms" };
 
@@ -13,7 +13,9 @@ describe("judge: one criterion", () => {
     ["below it fails (>=)", { observed: 4.99, comparison: ">=" }, false],
     ["nothing observed fails (>=)", { observed: null, comparison: ">=" }, false],
   ])("%s", (_, change, passed) => {
-    expect(judge({ ...base, ...change }).passed).toBe(passed);
+    const c = judge({ ...base, ...change });
+    expect(c.passed).toBe(passed);
+    expect(c.status).toBe(passed ? "passed" : "failed");
   });
 
   it.each<[string, Partial<Judgement>, object]>([
@@ -26,6 +28,7 @@ describe("judge: one criterion", () => {
     expect(judge({ ...base, ...change })).toStrictEqual({
       id: "x",
       title: "X",
+      status: "passed",
       passed: true,
       observed: 5,
       threshold: 5,
@@ -34,11 +37,12 @@ describe("judge: one criterion", () => {
     });
   });
 
-  it("keeps the verdict's key order: id, title, passed, observed, threshold, unit, comparison, note", () => {
+  it("keeps the verdict's key order: id, title, status, passed, observed, threshold, unit, comparison, note", () => {
     const c = judge({ ...base, note: "n", comparison: ">=" });
     expect(Object.keys(c)).toEqual([
       "id",
       "title",
+      "status",
       "passed",
       "observed",
       "threshold",
@@ -46,5 +50,48 @@ describe("judge: one criterion", () => {
       "comparison",
       "note",
     ]);
+  });
+});
+
+describe("not judged: neither a pass nor a failure", () => {
+  it.each<[NotJudged, string]>([
+    [
+      { because: "not-exercised", reason: "no retry reached the portal" },
+      "not exercised in this run: no retry reached the portal",
+    ],
+    [
+      { because: "not-exposed", reason: "the target has no /metrics" },
+      "the target does not expose it: the target has no /metrics",
+    ],
+    [{ because: "no-data", reason: "no steady-state requests" }, "no data: no steady-state requests"],
+  ])("%o", (why, reason) => {
+    const c = notJudged({ ...base, observed: 7 }, why);
+    expect(c).toStrictEqual({
+      id: "x",
+      title: "X",
+      status: "not-judged",
+      passed: false,
+      observed: 7,
+      threshold: 5,
+      unit: "ms",
+      reason,
+      notJudgedBecause: why.because,
+    });
+  });
+
+  it.each<[string, NotJudged | null, string]>([
+    ["judged without a why (above: failed)", null, "failed"],
+    ["not judged with one, whatever the figure", { because: "no-data", reason: "r" }, "not-judged"],
+  ])("judgeUnless: %s", (_, why, status) => {
+    expect(judgeUnless({ ...base, observed: 6 }, why).status).toBe(status);
+  });
+
+  it("takes titles and units from the catalogue, and refuses an id it does not hold", () => {
+    expect(fromCatalogue("dossiers-lost")).toEqual({
+      id: "dossiers-lost",
+      title: "Acknowledged dossiers the portal cannot find",
+      unit: "dossiers",
+    });
+    expect(() => fromCatalogue("no-such-criterion")).toThrow(/not in the catalogue/);
   });
 });

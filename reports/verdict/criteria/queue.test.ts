@@ -13,33 +13,61 @@ describe("queue and shedding: the gateway's queue drains", () => {
       Measured,
       Measured,
       number | undefined,
-      Array<[boolean, number | null, string | undefined]>,
+      Array<[string, number | null, string | undefined]>,
     ]
   >([
-    ["no metrics: not judged", "none", { value: 12 }, { value: 300 }, 10, []],
-    ["no queue formed: not judged", "metrics.ndjson", { value: 0 }, { value: 0 }, 10, []],
-    ["peak not exposed: not judged", "metrics.ndjson", gone, { value: 300 }, 10, []],
+    [
+      "no metrics: not judged",
+      "none",
+      { value: 12 },
+      { value: 300 },
+      10,
+      [["not-judged", 300, "the target does not expose it: the target has no /metrics"]],
+    ],
+    [
+      "no queue formed: not judged",
+      "metrics.ndjson",
+      { value: 0 },
+      { value: 0 },
+      10,
+      [["not-judged", 0, "not exercised in this run: no queue formed at the gateway (peak depth 0)"]],
+    ],
+    [
+      "peak not exposed: not judged",
+      "metrics.ndjson",
+      gone,
+      { value: 300 },
+      10,
+      [["not-judged", 300, "the target does not expose it: the target has no /metrics"]],
+    ],
     [
       "no limit in the run config: not judged",
       "metrics.ndjson",
       { value: 12 },
       { value: 300 },
       undefined,
-      [],
+      [["not-judged", 300, "not exercised in this run: the run config sets no limit (queueDrainWithinS)"]],
     ],
-    ["drained in time", "metrics.ndjson", { value: 12 }, { value: 300 }, 10, [[true, 300, undefined]]],
-    ["drained too late", "metrics.ndjson", { value: 1 }, { value: 10_500 }, 10, [[false, 10_500, undefined]]],
+    ["drained in time", "metrics.ndjson", { value: 12 }, { value: 300 }, 10, [["passed", 300, undefined]]],
+    [
+      "drained too late",
+      "metrics.ndjson",
+      { value: 1 },
+      { value: 10_500 },
+      10,
+      [["failed", 10_500, undefined]],
+    ],
     [
       "never drained: fails with the figure's reason",
       "metrics.ndjson",
       { value: 40 },
       { value: null, reason: "the queue had not drained when sampling ended" },
       10,
-      [[false, null, "the queue had not drained when sampling ended"]],
+      [["failed", null, "the queue had not drained when sampling ended"]],
     ],
   ])("%s", (_, source, peakDepth, drainTimeMs, withinS, expected) => {
     const got = queueDrainCriteria({ source, queue: { peakDepth, drainTimeMs } }, withinS);
-    expect(got.map((c) => [c.passed, c.observed, c.note])).toEqual(expected);
+    expect(got.map((c) => [c.status, c.observed, c.reason ?? c.note])).toEqual(expected);
     for (const c of got)
       expect(c).toMatchObject({
         id: "queue-drain",
@@ -57,19 +85,19 @@ describe("queue and shedding: refusals carry Retry-After", () => {
     withRetryAfter,
     honoured,
   });
-  it.each<[string, RetryTally, Array<[boolean, number | null]>]>([
-    ["no refusal retried: not judged", retry(0, 0), []],
-    ["every refusal carried it", retry(40, 40), [[true, 1]]],
-    ["one did not", retry(3, 2), [[false, 0.6667]]],
-    ["none did", retry(7, 0), [[false, 0]]],
+  it.each<[string, RetryTally, Array<[string, number | null]>]>([
+    ["no refusal retried: not judged", retry(0, 0), [["not-judged", null]]],
+    ["every refusal carried it", retry(40, 40), [["passed", 1]]],
+    ["one did not", retry(3, 2), [["failed", 0.6667]]],
+    ["none did", retry(7, 0), [["failed", 0]]],
   ])("%s", (_, r, expected) => {
     const got = retryAfterCriteria(r);
-    expect(got.map((c) => [c.passed, c.observed])).toEqual(expected);
+    expect(got.map((c) => [c.status, c.observed])).toEqual(expected);
     for (const c of got)
-      expect(c).toStrictEqual({
+      expect(c).toMatchObject({
         id: "retry-after-sent",
         title: "Refusals (429/503) that the client retried carried Retry-After",
-        passed: c.passed,
+        passed: c.status === "passed",
         observed: c.observed,
         threshold: 1,
         unit: "ratio",

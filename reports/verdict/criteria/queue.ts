@@ -2,7 +2,7 @@ import type { RetryTally } from "../../analysis/windows.js";
 import type { TargetFigures } from "../../metrics/figures.js";
 import { round } from "../round.js";
 import type { Criterion, Verdict } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judgeUnless, type NotJudged } from "./judge.js";
 
 /** Shares of the load's retries after a refusal (429/503) that carried Retry-After, and that waited it out. */
 const retryAfterShares = (r: RetryTally): { sent: number | null; honoured: number | null } => ({
@@ -33,9 +33,29 @@ export const queueFigures = (q: TargetFigures["queue"], retry: RetryTally): Verd
   };
 };
 
+/** What a drain criterion of the target's metrics needs: its limit, the metrics, and something to drain. */
+export interface DrainExercise {
+  withinS: number | undefined;
+  /** The run config's name for the limit. */
+  limit: string;
+  exposed: boolean;
+  formed: boolean;
+  /** Says that nothing formed. */
+  nothing: string;
+}
+
+/** Why a drain criterion of the target's metrics is not judged, or null when it is. */
+export const drainNotJudged = (d: DrainExercise): NotJudged | null => {
+  if (d.withinS === undefined)
+    return { because: "not-exercised", reason: `the run config sets no limit (${d.limit})` };
+  if (!d.exposed) return { because: "not-exposed", reason: "the target has no /metrics" };
+  if (!d.formed) return { because: "not-exercised", reason: d.nothing };
+  return null;
+};
+
 /**
- * `queue-drain`: judged when the target exposes metrics, a queue formed (peak above zero) and the run config
- * sets `queueDrainWithinS`.
+ * `queue-drain`, always listed: judged when the target exposes metrics, a queue formed (peak above zero) and
+ * the run config sets `queueDrainWithinS`.
  */
 export const queueDrainCriteria = (
   t: { source: string; queue: Pick<TargetFigures["queue"], "peakDepth" | "drainTimeMs"> },
@@ -43,36 +63,41 @@ export const queueDrainCriteria = (
 ): Criterion[] => {
   const peak = t.queue.peakDepth.value;
   const drain = t.queue.drainTimeMs;
-  const formed = peak !== null && peak > 0;
-  return t.source !== "none" && formed && withinS !== undefined
-    ? [
-        judge({
-          id: "queue-drain",
-          title: "Gateway queue drained after its peak",
-          observed: drain.value,
-          threshold: withinS * 1000,
-          unit: "ms",
-          note: drain.value === null ? drain.reason : undefined,
-        }),
-      ]
-    : [];
+  const why = drainNotJudged({
+    withinS,
+    limit: "queueDrainWithinS",
+    exposed: t.source !== "none" && peak !== null,
+    formed: peak !== null && peak > 0,
+    nothing: "no queue formed at the gateway (peak depth 0)",
+  });
+  return [
+    judgeUnless(
+      {
+        ...fromCatalogue("queue-drain"),
+        observed: drain.value,
+        threshold: (withinS ?? 0) * 1000,
+        note: drain.value === null ? drain.reason : undefined,
+      },
+      why,
+    ),
+  ];
 };
 
 /**
- * `retry-after-sent`, judged on the portal when the load retried refusals: they must say when to come back.
- * Whether the load waited that long is the client's behaviour (it caps waits so a VU is never held long), so
- * it is reported, not judged.
+ * `retry-after-sent`, always listed, judged on the portal when the load retried refusals: they must say when
+ * to come back. Whether the load waited that long is the client's behaviour (it caps waits so a VU is never
+ * held long), so it is reported, not judged.
  */
-export const retryAfterCriteria = (retry: RetryTally): Criterion[] =>
-  retry.afterRefusal > 0
-    ? [
-        judge({
-          id: "retry-after-sent",
-          title: "Refusals (429/503) that the client retried carried Retry-After",
-          observed: round(retryAfterShares(retry).sent),
-          threshold: 1,
-          unit: "ratio",
-          comparison: ">=",
-        }),
-      ]
-    : [];
+export const retryAfterCriteria = (retry: RetryTally): Criterion[] => [
+  judgeUnless(
+    {
+      ...fromCatalogue("retry-after-sent"),
+      observed: round(retryAfterShares(retry).sent),
+      threshold: 1,
+      comparison: ">=",
+    },
+    retry.afterRefusal > 0
+      ? null
+      : { because: "not-exercised", reason: "the load retried no refusal (429/503)" },
+  ),
+];

@@ -1,6 +1,6 @@
 import type { EngineStatus } from "../../../engine/config.js";
 import type { Criterion } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judge } from "./judge.js";
 
 /**
  * `safety-abort`: the run's thresholds are its safety limits (fatal error rate and p99); a breach, whether it
@@ -8,10 +8,8 @@ import { judge } from "./judge.js";
  */
 export const safetyCriteria = (engineStatus: EngineStatus): Criterion[] => [
   judge({
-    id: "safety-abort",
-    title: "Run kept within the safety limits (fatal error rate and p99)",
+    ...fromCatalogue("safety-abort"),
     observed: engineStatus === "aborted-by-threshold" || engineStatus === "thresholds-failed" ? 1 : 0,
     threshold: 0,
-    unit: "breaches",
   }),
 ];

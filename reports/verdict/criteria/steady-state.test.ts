@@ -8,51 +8,56 @@ describe("steady state", () => {
   type Row = [
     string,
     { errorRate: number | null; p95Ms: number | null },
-    Array<[id: string, passed: boolean, observed: number | null, note: string | undefined]>,
+    Array<[id: string, status: string, observed: number | null, remark: string | undefined]>,
   ];
   it.each<Row>([
     [
       "within both limits",
       { errorRate: 0.002, p95Ms: 120 },
       [
-        ["steady-error-rate", true, 0.002, undefined],
-        ["steady-p95", true, 120, undefined],
+        ["steady-error-rate", "passed", 0.002, undefined],
+        ["steady-p95", "passed", 120, undefined],
       ],
     ],
     [
       "exactly at the limits",
       { errorRate: 0.01, p95Ms: 500 },
       [
-        ["steady-error-rate", true, 0.01, undefined],
-        ["steady-p95", true, 500, undefined],
+        ["steady-error-rate", "passed", 0.01, undefined],
+        ["steady-p95", "passed", 500, undefined],
       ],
     ],
     [
       "over both",
       { errorRate: 0.0101, p95Ms: 500.01 },
       [
-        ["steady-error-rate", false, 0.0101, undefined],
-        ["steady-p95", false, 500.01, undefined],
+        ["steady-error-rate", "failed", 0.0101, undefined],
+        ["steady-p95", "failed", 500.01, undefined],
       ],
     ],
     [
       "no steady-state request at all",
       { errorRate: null, p95Ms: null },
       [
-        ["steady-error-rate", false, null, "no steady-state requests"],
-        ["steady-p95", false, null, "no steady-state responses"],
+        ["steady-error-rate", "not-judged", null, "no data: no steady-state requests"],
+        ["steady-p95", "failed", null, "no steady-state responses"],
       ],
     ],
     [
       "requests that all failed before answering",
       { errorRate: 1, p95Ms: null },
       [
-        ["steady-error-rate", false, 1, undefined],
-        ["steady-p95", false, null, "no steady-state responses"],
+        ["steady-error-rate", "failed", 1, undefined],
+        ["steady-p95", "failed", null, "no steady-state responses"],
       ],
     ],
   ])("%s", (_, steady, expected) => {
-    const got = steadyStateCriteria(steady, limits).map((c) => [c.id, c.passed, c.observed, c.note]);
+    const got = steadyStateCriteria(steady, limits).map((c) => [
+      c.id,
+      c.status,
+      c.observed,
+      c.reason ?? c.note,
+    ]);
     expect(got).toEqual(expected);
   });
 

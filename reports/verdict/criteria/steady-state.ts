@@ -3,7 +3,7 @@ import type { WindowAggregator } from "../../analysis/windows.js";
 import type { CriteriaSettings } from "../input.js";
 import { round } from "../round.js";
 import type { Criterion, Verdict } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judge, notJudged } from "./judge.js";
 
 export type SteadyFigures = Verdict["steady"];
 
@@ -23,20 +23,20 @@ export const steadyStateCriteria = (
   steady: Pick<SteadyFigures, "errorRate" | "p95Ms">,
   c: Pick<CriteriaSettings, "steadyErrorRateMax" | "steadyP95MaxMs">,
 ): Criterion[] => [
+  steady.errorRate === null
+    ? notJudged(
+        { ...fromCatalogue("steady-error-rate"), observed: null, threshold: c.steadyErrorRateMax },
+        { because: "no-data", reason: "no steady-state requests" },
+      )
+    : judge({
+        ...fromCatalogue("steady-error-rate"),
+        observed: steady.errorRate,
+        threshold: c.steadyErrorRateMax,
+      }),
   judge({
-    id: "steady-error-rate",
-    title: "Error rate outside fault and recovery windows",
-    observed: steady.errorRate,
-    threshold: c.steadyErrorRateMax,
-    unit: "ratio",
-    note: steady.errorRate === null ? "no steady-state requests" : undefined,
-  }),
-  judge({
-    id: "steady-p95",
-    title: "p95 latency outside fault and recovery windows",
+    ...fromCatalogue("steady-p95"),
     observed: steady.p95Ms,
     threshold: c.steadyP95MaxMs,
-    unit: "ms",
     note: steady.p95Ms === null ? "no steady-state responses" : undefined,
   }),
 ];

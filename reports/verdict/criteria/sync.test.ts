@@ -13,12 +13,42 @@ describe("national sync: the backlog drains", () => {
       Measured,
       Measured,
       number | undefined,
-      Array<[boolean, number | null, string | undefined]>,
+      Array<[string, number | null, string | undefined]>,
     ]
   >([
-    ["no metrics: not judged", "none", { value: 800 }, { value: 4 }, { value: 500 }, 30, []],
-    ["no lag and no backlog: not judged", "metrics.ndjson", { value: 0 }, { value: 0 }, { value: 0 }, 30, []],
-    ["neither exposed: not judged", "metrics.ndjson", gone, gone, gone, 30, []],
+    [
+      "no metrics: not judged",
+      "none",
+      { value: 800 },
+      { value: 4 },
+      { value: 500 },
+      30,
+      [["not-judged", 500, "the target does not expose it: the target has no /metrics"]],
+    ],
+    [
+      "no lag and no backlog: not judged",
+      "metrics.ndjson",
+      { value: 0 },
+      { value: 0 },
+      { value: 0 },
+      30,
+      [
+        [
+          "not-judged",
+          0,
+          "not exercised in this run: no national-sync backlog formed (lag and backlog stayed at 0)",
+        ],
+      ],
+    ],
+    [
+      "neither exposed: not judged",
+      "metrics.ndjson",
+      gone,
+      gone,
+      gone,
+      30,
+      [["not-judged", null, "the target does not expose it: the target has no /metrics"]],
+    ],
     [
       "no limit in the run config: not judged",
       "metrics.ndjson",
@@ -26,7 +56,7 @@ describe("national sync: the backlog drains", () => {
       { value: 4 },
       { value: 500 },
       undefined,
-      [],
+      [["not-judged", 500, "not exercised in this run: the run config sets no limit (syncDrainWithinS)"]],
     ],
     [
       "lag alone is enough to judge",
@@ -35,7 +65,7 @@ describe("national sync: the backlog drains", () => {
       gone,
       { value: 500 },
       30,
-      [[true, 500, undefined]],
+      [["passed", 500, undefined]],
     ],
     [
       "a backlog alone is enough to judge",
@@ -44,7 +74,7 @@ describe("national sync: the backlog drains", () => {
       { value: 4 },
       { value: 30_000 },
       30,
-      [[true, 30_000, undefined]],
+      [["passed", 30_000, undefined]],
     ],
     [
       "drained too late",
@@ -53,7 +83,7 @@ describe("national sync: the backlog drains", () => {
       { value: 4 },
       { value: 30_001 },
       30,
-      [[false, 30_001, undefined]],
+      [["failed", 30_001, undefined]],
     ],
     [
       "never drained: fails with the figure's reason",
@@ -62,11 +92,11 @@ describe("national sync: the backlog drains", () => {
       { value: 4 },
       { value: null, reason: "the national-sync backlog had not drained when sampling ended" },
       30,
-      [[false, null, "the national-sync backlog had not drained when sampling ended"]],
+      [["failed", null, "the national-sync backlog had not drained when sampling ended"]],
     ],
   ])("%s", (_, source, lagMs, backlogPeak, drainTimeMs, withinS, expected) => {
     const got = syncCriteria({ source, sync: { lagMs, backlogPeak, drainTimeMs } }, withinS);
-    expect(got.map((c) => [c.passed, c.observed, c.note])).toEqual(expected);
+    expect(got.map((c) => [c.status, c.observed, c.reason ?? c.note])).toEqual(expected);
     for (const c of got)
       expect(c).toMatchObject({
         id: "sync-drain",

@@ -1,6 +1,7 @@
 import type { TargetFigures } from "../../metrics/figures.js";
 import type { Criterion, Verdict } from "../schema.js";
-import { judge } from "./judge.js";
+import { fromCatalogue, judgeUnless } from "./judge.js";
+import { drainNotJudged } from "./queue.js";
 
 /** The verdict's national-sync figures, as the target figures measured them. */
 export const syncFigures = (s: TargetFigures["sync"]): Verdict["sync"] => ({
@@ -10,24 +11,30 @@ export const syncFigures = (s: TargetFigures["sync"]): Verdict["sync"] => ({
 });
 
 /**
- * `sync-drain`: judged when the target exposes metrics, a national-sync backlog formed (lag or backlog above
- * zero) and the run config sets `syncDrainWithinS`.
+ * `sync-drain`, always listed: judged when the target exposes metrics, a national-sync backlog formed (lag or
+ * backlog above zero) and the run config sets `syncDrainWithinS`.
  */
 export const syncCriteria = (
   t: { source: string; sync: TargetFigures["sync"] },
   withinS: number | undefined,
 ): Criterion[] => {
   const { lagMs, backlogPeak, drainTimeMs: drain } = t.sync;
-  const formed = (lagMs.value ?? 0) > 0 || (backlogPeak.value ?? 0) > 0;
-  if (t.source === "none" || !formed || withinS === undefined) return [];
+  const why = drainNotJudged({
+    withinS,
+    limit: "syncDrainWithinS",
+    exposed: t.source !== "none" && (lagMs.value !== null || backlogPeak.value !== null),
+    formed: (lagMs.value ?? 0) > 0 || (backlogPeak.value ?? 0) > 0,
+    nothing: "no national-sync backlog formed (lag and backlog stayed at 0)",
+  });
   return [
-    judge({
-      id: "sync-drain",
-      title: "National-sync backlog drained after its peak",
-      observed: drain.value,
-      threshold: withinS * 1000,
-      unit: "ms",
-      note: drain.value === null ? drain.reason : undefined,
-    }),
+    judgeUnless(
+      {
+        ...fromCatalogue("sync-drain"),
+        observed: drain.value,
+        threshold: (withinS ?? 0) * 1000,
+        note: drain.value === null ? drain.reason : undefined,
+      },
+      why,
+    ),
   ];
 };
