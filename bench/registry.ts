@@ -5,6 +5,7 @@ import { engineVus } from "./engine-vus.js";
 import { journeyRate } from "./journey-rate.js";
 import type { Benchmark } from "./lib/result.js";
 import { mockLookup } from "./mock-lookup.js";
+import { selftest } from "./selftest.js";
 import { toxiproxyOverhead } from "./toxiproxy-overhead.js";
 
 /** Every benchmark `npm run bench` knows, by name. Add one line per benchmark module. */
@@ -16,4 +17,5 @@ export const benchmarks: Benchmark[] = [
   toxiproxyOverhead,
   mockLookup,
   analysis1gb,
+  selftest,
 ];

@@ -1,14 +1,17 @@
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { inputError, isHarnessError } from "../kernel/errors.js";
 import { ExitCode } from "../kernel/exit-codes.js";
-import { outDir, projectRoot } from "../kernel/paths.js";
+import { outDir } from "../kernel/paths.js";
 import { runFiles } from "../kernel/run-files.js";
+import { criterionLine } from "../reports/writers/criterion-line.js";
 import type { Lang } from "../reports/writers/i18n.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
 import { planJson, renderPlan } from "./commands/plan.js";
 import { compareCommand, parseLang, reportCommand } from "./commands/report.js";
+import { selftestCommand } from "./commands/selftest.js";
+import { configPath, exposingRun, healthyConfig } from "./config/exposing-runs.js";
 import { type ConfigFlags, loadRunConfig } from "./config/load.js";
 import { executeRun } from "./run/orchestrate.js";
 import { buildRunPlan } from "./run/plan.js";
@@ -20,7 +23,12 @@ const usage = `portal-harness: load and resilience tests for the public service 
 Usage: portal-harness <command> [options]
 
 Commands:
-  demo      July-1-shaped load against the built-in healthy mock, with a latency and an outage window
+  demo      July-1-shaped load against the built-in healthy mock, with a latency and an outage window;
+            demo --variant NAME: a faulty mock variant with the run that exposes its defect
+  selftest  the healthy mock (the demo) and every faulty variant with its exposing run, each a real run;
+            prints the detection matrix (variant × criterion). --quick: the healthy mock and the short
+            variants only; --repeat N: N healthy runs; --json; --out DIR. Exit 0 every variant caught and
+            no false alarm, 1 a miss or a false alarm, 4 a run inconclusive twice
   run       run a battery: --config FILE and/or --profile NAME|FILE --faults NAME|FILE
   plan      dry run: print rates per scenario, fault windows and safety limits; starts nothing
   doctor    check the engine build, toxiproxy, Go, the open-file limit and local port range, free ports
@@ -46,7 +54,7 @@ Options for run and plan (flags override the config file):
   --target URL|mock  a loopback or allowlisted URL instead of the mock
   --out DIR          where run directories go (default ./out)
   --workers N        the load engine's worker threads (default 1)
-  --json             (plan, doctor, compare) machine-readable output
+  --json             (plan, doctor, compare, selftest) machine-readable output
   --lang en|vi       (run, demo, report) report language, English by default
 
 Exit codes: 0 passed, 1 verdict failed, 2 bad input or refused target, 3 environment,
@@ -63,6 +71,8 @@ const options = {
   target: { type: "string" },
   out: { type: "string", multiple: true },
   json: { type: "boolean" },
+  quick: { type: "boolean" },
+  repeat: { type: "string" },
   clean: { type: "boolean" },
   extras: { type: "boolean" },
   lang: { type: "string" },
@@ -115,8 +125,7 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
     const v = result.verdict;
     if (v) {
       say("");
-      for (const c of v.criteria)
-        say(`  ${c.passed ? "pass" : "FAIL"}  ${c.title}: ${c.observed ?? "—"} ${c.unit} (≤ ${c.threshold})`);
+      for (const c of v.criteria) say(criterionLine(c));
       for (const r of v.inconclusiveReasons) say(`  INCONCLUSIVE  ${r}`);
       say("");
       say(`outcome: ${v.outcome} (exit ${result.exitCode})`);
@@ -133,6 +142,19 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
   }
+};
+
+/**
+ * `demo` runs examples/demo.json; `demo --variant NAME` a faulty variant's exposing run (scripts/config/
+ * exposing-runs.ts), saying what it exposes and which criteria must catch it. `--config` wins over both.
+ */
+const demoConfig = (config: unknown, variant: unknown): string => {
+  if (typeof config === "string") return config;
+  if (typeof variant !== "string" || variant === "healthy") return configPath(healthyConfig);
+  const exposing = exposingRun(variant);
+  say(`demo --variant ${variant}: ${exposing.exposes}`);
+  say(`  must be caught by ${exposing.catchers.join(" or ")} (run config ${exposing.config})`);
+  return configPath(exposing.config);
 };
 
 export const main = async (argv: string[]): Promise<number> => {
@@ -180,12 +202,19 @@ export const main = async (argv: string[]): Promise<number> => {
       return runCommand(configFlags(values), out, parseLang(values.lang));
     case "demo":
       return runCommand(
-        {
-          ...configFlags(values),
-          config: (values.config as string | undefined) ?? join(projectRoot(), "examples", "demo.json"),
-        },
+        { ...configFlags(values), config: demoConfig(values.config, values.variant) },
         out,
         parseLang(values.lang),
+      );
+    case "selftest":
+      return selftestCommand(
+        {
+          out,
+          repeat: values.repeat as string | undefined,
+          quick: Boolean(values.quick),
+          json: Boolean(values.json),
+        },
+        say,
       );
     case "exec":
       return execCommand(
