@@ -1,6 +1,35 @@
 import { z } from "zod";
 
 /**
+ * The ceilings of every run, `run` and `exec` alike: no profile, flag, config or script can go above them.
+ * A config may lower a cap, never raise it past its ceiling (the schema refuses). Rate, VUs and duration are
+ * checked on the plan before any traffic (exit 2); bytes and the error rate are watched while it runs, and
+ * the engine stops the test (`aborted-by-cap`) saying which cap it hit.
+ */
+export const hardCaps = {
+  /** Arrival-rate iteration starts per second, summed over scenarios (5,000 requests/s is July 1's peak). */
+  maxRatePerS: 50_000,
+  maxVUs: 100_000,
+  /** The whole schedule, graceful stops included. */
+  maxDurationS: 86_400,
+  /** Bytes sent + received (data_sent + data_received). */
+  maxBytes: 100_000_000_000,
+} as const;
+
+export const Caps = z.strictObject({
+  maxRatePerS: z.number().positive().max(hardCaps.maxRatePerS).default(hardCaps.maxRatePerS),
+  maxVUs: z.number().int().positive().max(hardCaps.maxVUs).default(hardCaps.maxVUs),
+  maxDurationS: z.number().positive().max(hardCaps.maxDurationS).default(hardCaps.maxDurationS),
+  /** Checked once a second against the iterations' data_sent + data_received. */
+  maxBytes: z.number().int().positive().max(hardCaps.maxBytes).default(hardCaps.maxBytes),
+  /** Stop when this share of requests failed (after the grace and `errorRateMinRequests`); null: no stop. */
+  maxErrorRate: z.number().min(0).max(1).nullable().default(null),
+  errorRateGraceS: z.number().min(0).max(3600).default(10),
+  errorRateMinRequests: z.number().int().min(1).default(100),
+});
+export type Caps = z.infer<typeof Caps>;
+
+/**
  * What the harness tells the engine process (a JSON file named on its command line): the script, its
  * environment, the command line's option overrides, where to write, how many worker threads, which hosts
  * beyond loopback may be reached, and whether to wait for the harness's t0.
@@ -38,14 +67,8 @@ export const EngineConfig = z.strictObject({
   warmUp: z.boolean().default(true),
   /** Print the end-of-test summary on stdout. */
   printSummary: z.boolean().default(true),
-  /** Hard limits no script can exceed (null: none). */
-  caps: z
-    .strictObject({
-      maxVUs: z.number().int().positive().nullable().default(null),
-      maxRatePerS: z.number().positive().nullable().default(null),
-      maxDurationS: z.number().positive().nullable().default(null),
-    })
-    .default({ maxVUs: null, maxRatePerS: null, maxDurationS: null }),
+  /** Hard limits no script, option or flag can exceed (`Caps`). */
+  caps: Caps.default(Caps.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfig>;
 export type EngineConfigInput = z.input<typeof EngineConfig>;
@@ -55,6 +78,7 @@ export const engineStatuses = [
   "thresholds-failed",
   "aborted-by-threshold",
   "aborted-by-script",
+  "aborted-by-cap",
   "error",
   "interrupted",
 ] as const;

@@ -6,9 +6,10 @@ import { outDir } from "../kernel/paths.js";
 import { runFiles } from "../kernel/run-files.js";
 import { criterionLine } from "../reports/writers/criterion-line.js";
 import type { Lang } from "../reports/writers/i18n.js";
+import { requireConsent } from "./commands/consent.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
-import { planJson, renderPlan } from "./commands/plan.js";
+import { planJson, renderPlan, renderPlanSummary } from "./commands/plan.js";
 import { compareCommand, parseLang, reportCommand } from "./commands/report.js";
 import { selftestCommand } from "./commands/selftest.js";
 import { configPath, exposingRun, healthyConfig } from "./config/exposing-runs.js";
@@ -35,7 +36,10 @@ Commands:
             and leftovers of crashed runs (--json, --clean)
   exec      SCRIPT: run any script written to the k6 API (async subset) on the harness's engine, as k6 run
             would (--out json=FILE, --env K=V, --vus N, --duration D, --iterations N, --summary-export FILE,
-            --console-output FILE, --workers N, --allow-host HOST; loopback only by default)
+            --console-output FILE, --workers N, --allow-host HOST; loopback only by default;
+            --max-bytes N stops it past N bytes sent + received, --max-error-rate R [0.5] past that share
+            of failed requests after 10 s; caps no flag or script can raise: 50,000 iterations/s,
+            100,000 VUs, 24 h, 100 GB)
   report    RUN_DIR: rebuild verdict.json, report.html, report.md and junit.xml from a run's saved data
   compare   RUN_A RUN_B: what got better or worse; exit 1 on a regression beyond the tolerances
             (--latency-tolerance PCT [10], --latency-slack MS [5], --error-rate-tolerance PP [0.5],
@@ -52,6 +56,8 @@ Options for run and plan (flags override the config file):
                      (--faults random draws a plan from --seed the target did not see in advance)
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
+  --yes              (run, demo) send traffic to a target other than the mock or loopback without asking;
+                     without it, run asks on a terminal and exits 2 without one (the plan is shown first)
   --out DIR          where run directories go (default ./out)
   --workers N        the load engine's worker threads (default 1)
   --json             (plan, doctor, compare, selftest) machine-readable output
@@ -84,6 +90,9 @@ const options = {
   "summary-export": { type: "string" },
   "console-output": { type: "string" },
   "allow-host": { type: "string", multiple: true },
+  "max-bytes": { type: "string" },
+  "max-error-rate": { type: "string" },
+  yes: { type: "boolean" },
   "latency-tolerance": { type: "string" },
   "latency-slack": { type: "string" },
   "error-rate-tolerance": { type: "string" },
@@ -107,8 +116,15 @@ const configFlags = (v: Record<string, unknown>): ConfigFlags => ({
   workers: v.workers as string | undefined,
 });
 
-const runCommand = async (flags: ConfigFlags, out: string, lang: Lang): Promise<number> => {
+const runCommand = async (flags: ConfigFlags, out: string, lang: Lang, yes: boolean): Promise<number> => {
   const plan = buildRunPlan(loadRunConfig(flags));
+  // The plan is shown, and consent given, before any lookup or packet.
+  for (const line of renderPlanSummary(plan)) say(line);
+  await requireConsent({
+    target: plan.config.target,
+    yes,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  });
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -199,12 +215,13 @@ export const main = async (argv: string[]): Promise<number> => {
       return ExitCode.passed;
     }
     case "run":
-      return runCommand(configFlags(values), out, parseLang(values.lang));
+      return runCommand(configFlags(values), out, parseLang(values.lang), Boolean(values.yes));
     case "demo":
       return runCommand(
         { ...configFlags(values), config: demoConfig(values.config, values.variant) },
         out,
         parseLang(values.lang),
+        Boolean(values.yes),
       );
     case "selftest":
       return selftestCommand(
@@ -229,6 +246,8 @@ export const main = async (argv: string[]): Promise<number> => {
           consoleOutput: values["console-output"] as string | undefined,
           workers: values.workers as string | undefined,
           allowHost: (values["allow-host"] as string[] | undefined) ?? [],
+          maxBytes: values["max-bytes"] as string | undefined,
+          maxErrorRate: values["max-error-rate"] as string | undefined,
           json: Boolean(values.json),
         },
         say,

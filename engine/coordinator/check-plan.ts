@@ -2,7 +2,8 @@ import { inputError } from "../../kernel/errors.js";
 import type { EngineConfig } from "../config.js";
 import { builtinByName } from "../metrics/builtin.js";
 import { aggregationsFor } from "../metrics/thresholds.js";
-import { type ResolvedOptions, scheduleEndMs } from "../options/resolve.js";
+import type { ResolvedOptions } from "../options/resolve.js";
+import { planCapProblems } from "./caps.js";
 
 type MetricType = keyof typeof aggregationsFor;
 
@@ -38,27 +39,6 @@ const thresholdProblems = (
   return problems;
 };
 
-const capProblems = (o: ResolvedOptions, caps: EngineConfig["caps"]): string[] => {
-  const problems: string[] = [];
-  const vus = o.scenarios.reduce((a, s) => a + s.maxVUs, 0);
-  if (caps.maxVUs !== null && vus > caps.maxVUs)
-    problems.push(`the plan holds up to ${vus} VUs, over the cap of ${caps.maxVUs}`);
-  const endS = scheduleEndMs(o) / 1000;
-  if (caps.maxDurationS !== null && endS > caps.maxDurationS)
-    problems.push(
-      `the plan lasts up to ${endS} s with graceful stops, over the cap of ${caps.maxDurationS} s`,
-    );
-  if (caps.maxRatePerS !== null) {
-    const peak = o.scenarios.reduce((a, s) => {
-      if (s.executor !== "constant-arrival-rate" && s.executor !== "ramping-arrival-rate") return a;
-      return a + Math.max(s.curve.startPerMs, ...s.curve.stages.map((st) => st.targetPerMs)) * 1000;
-    }, 0);
-    if (peak > caps.maxRatePerS)
-      problems.push(`the plan starts up to ${peak} iterations/s, over the cap of ${caps.maxRatePerS}`);
-  }
-  return problems;
-};
-
 /**
  * Everything wrong with a resolved plan before a worker starts: scenarios whose exec the script does not
  * export, thresholds on metrics that do not exist or with aggregations their type lacks, and plans over the
@@ -74,7 +54,7 @@ export const checkPlan = (
   const problems = [
     ...execProblems(o, functions, script),
     ...thresholdProblems(o, script, metrics),
-    ...capProblems(o, caps),
+    ...planCapProblems(o, caps, script),
   ];
   if (problems.length > 0) throw inputError(...problems);
 };

@@ -10,6 +10,7 @@ import { ResultsWriter } from "../output/results-writer.js";
 import { summaryExport, summaryText } from "../output/summary.js";
 import type { ToWorker } from "../worker/protocol.js";
 import { Aggregator } from "./aggregator.js";
+import { byteCapBreach } from "./caps.js";
 import { ConsoleLog } from "./console-log.js";
 import { Ending } from "./ending.js";
 import { engineResult } from "./engine-result.js";
@@ -105,6 +106,7 @@ const runSchedule = async (
     agg: run.agg,
     stream: run.stream,
     ending: run.ending,
+    caps: c.config.caps,
     states: () => run.pool.states(),
     send: (m) => c.io.send(m),
   });
@@ -128,6 +130,10 @@ export const runEngine = async (config: EngineConfig, io: EngineIo): Promise<Eng
   const agg = new Aggregator(options.thresholds);
   const stream = new SampleStream(agg, writer, config.workers);
   const ending = new Ending(() => pool.broadcast({ type: "stop", hard: true }));
+  // The byte cap is checked as each batch of samples is merged (every few ms), not only once a second.
+  stream.watchBytes(config.caps.maxBytes, (bytes) =>
+    ending.endWith("aborted-by-cap", byteCapBreach(bytes, config.caps.maxBytes)),
+  );
   const pool = new WorkerPool(stream, log, ending);
   let started: Started | null = null;
   let setupJson: string | undefined;

@@ -11,6 +11,7 @@ const statusExit: Record<EngineStatus, number> = {
   "thresholds-failed": ExitCode.failed,
   "aborted-by-threshold": ExitCode.failed,
   "aborted-by-script": ExitCode.failed,
+  "aborted-by-cap": ExitCode.failed,
   error: ExitCode.badInput,
   interrupted: ExitCode.interrupted,
 };

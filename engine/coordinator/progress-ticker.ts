@@ -1,5 +1,5 @@
 import { monoNow } from "../clock/clock.js";
-import type { FromEngine, Progress } from "../config.js";
+import type { Caps, FromEngine, Progress } from "../config.js";
 import { builtinMetrics } from "../metrics/builtin.js";
 import type { ResolvedOptions } from "../options/resolve.js";
 import { tagsJson } from "../runtime/samples.js";
@@ -7,6 +7,7 @@ import { rateAt } from "../schedule/arrival-rate.js";
 import { SegmentMap } from "../schedule/segments.js";
 import type { WorkerState } from "../worker/protocol.js";
 import type { Aggregator } from "./aggregator.js";
+import { runtimeCapBreach } from "./caps.js";
 import type { Ending } from "./ending.js";
 import type { SampleStream } from "./sample-stream.js";
 
@@ -20,6 +21,7 @@ export interface TickerContext {
   agg: Aggregator;
   stream: SampleStream;
   ending: Ending;
+  caps: Caps;
   states: () => Array<WorkerState | null>;
   send: (m: FromEngine) => void;
 }
@@ -40,7 +42,8 @@ const plannedRateNow = (options: ResolvedOptions, share: number, elapsedMs: numb
 
 /**
  * Once a second from t0, on the monotonic clock: the vus and vus_max samples, a progress message; every 2 s
- * the thresholds, ending the run when one that aborts on fail has failed. Returns a function that stops it.
+ * the thresholds, ending the run when one that aborts on fail has failed; every second the byte and error-rate
+ * caps, ending the run when one is hit. Returns a function that stops it.
  */
 export const startProgressTicker = (c: TickerContext): (() => void) => {
   const map = new SegmentMap(c.options.segmentation.sequence, c.options.segmentation.segment);
@@ -75,6 +78,13 @@ export const startProgressTicker = (c: TickerContext): (() => void) => {
     };
     lastStarted = started;
     c.send({ type: "progress", progress });
+    const breach = runtimeCapBreach(c.caps, {
+      elapsedS: elapsedMs / 1000,
+      bytes: c.stream.wireBytes,
+      requests: progress.requests,
+      failedRequests: c.agg.httpFailures,
+    });
+    if (breach !== null) c.ending.endWith("aborted-by-cap", breach);
     if (second % (thresholdEveryMs / 1000) === 0 && !c.ending.stopping) {
       const abort = c.agg.evaluate(elapsedMs / 1000, elapsedMs).find((r) => r.abortedAtMs !== null);
       if (abort)

@@ -1,6 +1,6 @@
 import { builtinMetrics, httpTrendOrder, type MetricDef } from "../metrics/builtin.js";
 import { isAscii, pointTail, type ResultsWriter } from "../output/results-writer.js";
-import { Rec } from "../runtime/samples.js";
+import { Rec, recordLength } from "../runtime/samples.js";
 import type { FromWorker } from "../worker/protocol.js";
 import { type Aggregator, type MetricState, newTagSet, type TagSet } from "./aggregator.js";
 
@@ -27,7 +27,12 @@ interface OwnSample {
   tags: Tags;
 }
 
-const recordSize = (type: number): number => (type === Rec.point ? 5 : type === Rec.http ? 11 : 6);
+const recordSize = (type: number): number =>
+  type === Rec.point
+    ? recordLength[Rec.point]
+    : type === Rec.http
+      ? recordLength[Rec.http]
+      : recordLength[Rec.iteration];
 const timeAt = (b: Queued): number => b.samples[b.pos + (b.samples[b.pos] === Rec.point ? 2 : 1)] as number;
 
 export class SampleStream {
@@ -49,6 +54,8 @@ export class SampleStream {
   };
   samples = 0;
   lastTimeMs = 0;
+  /** Bytes sent and received by the requests merged so far (the byte cap's count; data_* wait for iterations). */
+  wireBytes = 0;
 
   constructor(
     private readonly agg: Aggregator,
@@ -71,6 +78,13 @@ export class SampleStream {
     };
   }
 
+  private bytesWatch: { max: number; onOver: (bytes: number) => void } | null = null;
+
+  /** Calls `onOver` once, as soon as a merged batch takes the requests' bytes past `max`. */
+  watchBytes(max: number, onOver: (bytes: number) => void): void {
+    this.bytesWatch = { max, onOver };
+  }
+
   receive(b: BatchMessage): void {
     const w = b.worker;
     if (b.tagsReset) this.tagTables[w] = new Map();
@@ -81,6 +95,11 @@ export class SampleStream {
     if (b.samples.length > 0) this.queues[w]?.push({ samples: b.samples, pos: 0, tags, metrics });
     this.watermarks[w] = Math.max(this.watermarks[w] ?? 0, b.watermark);
     this.drain();
+    const watch = this.bytesWatch;
+    if (watch !== null && this.wireBytes > watch.max) {
+      this.bytesWatch = null;
+      watch.onOver(this.wireBytes);
+    }
   }
 
   /** A worker that will send nothing more no longer holds the stream back. */
@@ -206,6 +225,7 @@ export class SampleStream {
       const failed = s[i + 10] as number;
       if (failed >= 0) out(this.failed, failed);
       this.agg.recent(timeMs, s[i + 3] as number, failed === 1);
+      this.wireBytes += s[i + 11] as number;
       return;
     }
     out(this.iter.sent, s[i + 4] as number);

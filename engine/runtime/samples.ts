@@ -4,13 +4,13 @@ import { builtinMetrics, type MetricDef } from "../metrics/builtin.js";
 
 /**
  * Samples leave a worker as flat records in a Float64Array, shipped to the coordinator in batches: one
- * record per request (the coordinator expands it into k6's nine HTTP points), one per finished iteration
- * (iterations, iteration_duration, data_sent, data_received) and one per other point. Tag sets and metric
- * names go across once each, as small numbers afterwards. Times are epoch ms, taken when the sample is made,
- * so each worker's stream is already in time order.
+ * record per request (the coordinator expands it into k6's nine HTTP points and counts its bytes for the
+ * byte cap), one per finished iteration (iterations, iteration_duration, data_sent, data_received) and one
+ * per other point. Tag sets and metric names go across once each, as small numbers afterwards. Times are
+ * epoch ms, taken when the sample is made, so each worker's stream is already in time order.
  */
 export const Rec = { point: 0, http: 1, iteration: 2 } as const;
-export const recordLength = { [Rec.point]: 5, [Rec.http]: 11, [Rec.iteration]: 6 } as const;
+export const recordLength = { [Rec.point]: 5, [Rec.http]: 12, [Rec.iteration]: 6 } as const;
 
 export interface LogLine {
   timeMs: number;
@@ -140,9 +140,12 @@ export class SampleEmitter {
     this.len = i + 5;
   }
 
-  /** One request; `failed` is 1, 0, or -1 when no response callback judges it. */
-  http(tags: number, t: Timings, failed: number, timeMs = this.now()): void {
-    this.room(11);
+  /**
+   * One request; `failed` is 1, 0, or -1 when no response callback judges it; `bytes` it sent and received
+   * on the wire (for the engine's byte cap as requests end, not only as iterations do).
+   */
+  http(tags: number, t: Timings, failed: number, bytes: number, timeMs = this.now()): void {
+    this.room(12);
     const b = this.buf;
     const i = this.len;
     b[i] = Rec.http;
@@ -156,7 +159,8 @@ export class SampleEmitter {
     b[i + 8] = t.waiting;
     b[i + 9] = t.receiving;
     b[i + 10] = failed;
-    this.len = i + 11;
+    b[i + 11] = bytes;
+    this.len = i + 12;
   }
 
   iteration(tags: number, durationMs: number, sent: number, received: number, timeMs = this.now()): void {

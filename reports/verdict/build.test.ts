@@ -10,6 +10,7 @@ describe("verdict: the load engine", () => {
     // The run's thresholds are its safety limits: breached at the end without aborting is still a breach.
     ["thresholds-failed", { outcome: "failed", safetyAbort: false, inconclusive: null }],
     ["aborted-by-threshold", { outcome: "failed", safetyAbort: false, inconclusive: null }],
+    ["aborted-by-cap", { outcome: "failed", safetyAbort: false, inconclusive: null }],
     ["aborted-by-script", { outcome: "inconclusive", safetyAbort: true, inconclusive: /aborted-by-script/ }],
     ["error", { outcome: "inconclusive", safetyAbort: true, inconclusive: /ended error/ }],
     ["interrupted", { outcome: "inconclusive", safetyAbort: true, inconclusive: /interrupted/ }],

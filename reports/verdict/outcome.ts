@@ -4,7 +4,12 @@ import { fromCatalogue, judgeUnless } from "./criteria/judge.js";
 import type { Criterion, Verdict } from "./schema.js";
 
 /** Statuses in which the engine ran its plan to the end, or was stopped by the plan's own safety limits. */
-const plannedEnds: readonly EngineStatus[] = ["completed", "thresholds-failed", "aborted-by-threshold"];
+const plannedEnds: readonly EngineStatus[] = [
+  "completed",
+  "thresholds-failed",
+  "aborted-by-threshold",
+  "aborted-by-cap",
+];
 
 /** Start lag p99 beyond which the generator is taken not to have kept up, when the run config sets none. */
 export const defaultMaxStartLagP99Ms = 1000;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type EngineConfigInput, progressLine } from "../../engine/config.js";
+import { Caps, type EngineConfigInput, hardCaps, progressLine } from "../../engine/config.js";
 import { launchEngine } from "../../engine/launch.js";
 import { environmentError, inputError } from "../../kernel/errors.js";
 import { ExitCode } from "../../kernel/exit-codes.js";
@@ -21,8 +21,13 @@ export interface ExecFlags {
   consoleOutput?: string | undefined;
   workers?: string | undefined;
   allowHost: string[];
+  maxBytes?: string | undefined;
+  maxErrorRate?: string | undefined;
   json: boolean;
 }
+
+/** `exec` stops a test once this share of its requests failed (after 10 s and 100 requests) unless told otherwise. */
+export const execDefaultMaxErrorRate = 0.5;
 
 const whole = (flag: string, text: string | undefined, min: number): number | undefined => {
   if (text === undefined) return undefined;
@@ -30,6 +35,17 @@ const whole = (flag: string, text: string | undefined, min: number): number | un
   if (!Number.isInteger(n) || n < min)
     throw inputError(`--${flag}: "${text}" is not a whole number ≥ ${min}`);
   return n;
+};
+
+/** The caps `exec` runs under: the hard ceilings, lowered by `--max-bytes` and `--max-error-rate`. */
+const execCaps = (f: ExecFlags): Caps => {
+  const maxBytes = whole("max-bytes", f.maxBytes, 1);
+  if (maxBytes !== undefined && maxBytes > hardCaps.maxBytes)
+    throw inputError(`--max-bytes: ${maxBytes} is above the hard cap of ${hardCaps.maxBytes} bytes`);
+  const rate = f.maxErrorRate === undefined ? execDefaultMaxErrorRate : Number(f.maxErrorRate);
+  if (f.maxErrorRate !== undefined && !(f.maxErrorRate.trim() !== "" && rate >= 0 && rate <= 1))
+    throw inputError(`--max-error-rate: "${f.maxErrorRate}" is not a share between 0 and 1 (1: never stop)`);
+  return Caps.parse({ ...(maxBytes === undefined ? {} : { maxBytes }), maxErrorRate: rate });
 };
 
 export const execConfig = (script: string, f: ExecFlags): EngineConfigInput => {
@@ -58,6 +74,7 @@ export const execConfig = (script: string, f: ExecFlags): EngineConfigInput => {
     },
     ...(workers === undefined ? {} : { workers }),
     allowHosts: f.allowHost,
+    caps: execCaps(f),
     out: {
       ...(results ? { results } : {}),
       ...(f.summaryExport ? { summaryExport: resolve(f.summaryExport) } : {}),

@@ -2,6 +2,7 @@ import { faultKind } from "../../chaos/faults/index.js";
 import { faultEnd } from "../../chaos/plan.js";
 import { renderTimelineText } from "../../chaos/timeline-text.js";
 import { levelAt } from "../../scenarios/profiles/compile.js";
+import type { RunConfig } from "../config/run-config.js";
 import type { RunPlan } from "../run/plan.js";
 import type { SocketBudget } from "../run/socket-budget.js";
 
@@ -27,6 +28,25 @@ export const renderSockets = (b: SocketBudget, workers: number): string[] => {
     `  ${files}`,
     `  ${ports}`,
     `  ${b.fits ? "fits this machine" : `DOES NOT FIT: ${b.problems.join("; ")}`}`,
+  ];
+};
+
+/** The run's safety limits in a line (plan, and the summary `run` shows before any traffic). */
+export const safetyLine = (s: RunConfig["safety"]): string =>
+  `Safety limits: at most ${s.maxRequestsPerS} requests/s, ${s.maxVUs} VUs, ${s.maxDurationS} s and ${s.maxBytes} bytes sent + received; the engine aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`;
+
+/** What `run` and `demo` print before any traffic: target, load, fault windows and limits. */
+export const renderPlanSummary = (plan: RunPlan): string[] => {
+  const { compiled: c, config } = plan;
+  const vus = c.scenarios.reduce((sum, s) => sum + s.maxVUs, 0);
+  const faults = plan.faults.faults.map(
+    (f) => `${f.id} (${f.kind} on ${f.link}, ${num(f.startS)}-${num(faultEnd(f))} s)`,
+  );
+  return [
+    `Plan: ${plan.targetLabel}`,
+    `  load: ${plan.profile.name}, ${num(c.durationS)} s, peak ${num(c.totalPeakRequestsPerS)} requests/s, up to ${vus} VUs`,
+    `  faults (${plan.faults.name}): ${faults.length === 0 ? "none" : faults.join("; ")}`,
+    `  ${safetyLine(config.safety)}`,
   ];
 };
 
@@ -128,10 +148,7 @@ export const renderPlan = (plan: RunPlan): string => {
     `  fatal (the engine aborts after ${slo.fatal.graceS} s): errors ≥ ${(Math.min(slo.fatal.errorRate, config.safety.abortOnErrorRate) * 100).toFixed(0)} % or p99 ≥ ${slo.fatal.p99Ms} ms`,
   );
   out.push("");
-  const s = config.safety;
-  out.push(
-    `Safety limits: at most ${s.maxRequestsPerS} requests/s and ${s.maxDurationS} s; the engine aborts above ${(s.abortOnErrorRate * 100).toFixed(0)} % errors; request timeout ${s.requestTimeoutS} s; traffic only to loopback or allowlisted hosts.`,
-  );
+  out.push(safetyLine(config.safety));
   out.push("");
   out.push(...renderSockets(plan.sockets, config.engine.workers));
   if (p.assumptions.length > 0) {

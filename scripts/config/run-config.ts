@@ -1,17 +1,26 @@
 import { z } from "zod";
 import { Target } from "../../chaos/target.js";
+import { hardCaps } from "../../engine/config.js";
 import { Analysis, Criteria } from "../../reports/settings.js";
 
 export { Analysis, Criteria, Target };
 
 export const runConfigSchemaVersion = 1;
 
+/** A run's own limits, each at most the engine's hard cap (`hardCaps`): a config can lower them, never raise them. */
 export const Safety = z
   .object({
     /** Refuse a plan whose peak request rate is above this. */
-    maxRequestsPerS: z.number().positive().max(50_000).default(2000),
+    maxRequestsPerS: z.number().positive().max(hardCaps.maxRatePerS).default(2000),
     /** Refuse a plan longer than this. */
-    maxDurationS: z.number().positive().max(86_400).default(1800),
+    maxDurationS: z.number().positive().max(hardCaps.maxDurationS).default(1800),
+    /** Refuse a plan whose VU pools hold more than this. */
+    maxVUs: z.number().int().positive().max(hardCaps.maxVUs).default(hardCaps.maxVUs),
+    /**
+     * The engine stops the load past this many bytes sent and received (20 GB: about 2 KB a request at
+     * July 1's full scale for 30 min).
+     */
+    maxBytes: z.number().int().positive().max(hardCaps.maxBytes).default(20_000_000_000),
     /** The engine aborts the run when the cumulative error rate passes this (after the SLO's grace). */
     abortOnErrorRate: z.number().min(0).max(1).default(0.5),
     /** Per-request timeout in the engine, so a blackholed link cannot hold VUs for k6's 60 s default. */

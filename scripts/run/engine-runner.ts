@@ -25,6 +25,8 @@ export interface EngineRunOptions {
   plan: K6Plan;
   workers: number;
   allowHosts: string[];
+  /** The run's VU and byte limits (`safety`), passed on as the engine's caps. */
+  caps?: { maxVUs: number; maxBytes: number };
   onSpawn: (r: TrackedProcess) => void;
   onProgress?: (p: Progress) => void;
 }
@@ -41,6 +43,7 @@ export const startEngine = async (o: EngineRunOptions): Promise<StartedEngine> =
       env: { PH_PLAN: JSON.stringify(o.plan) },
       workers: o.workers,
       allowHosts: o.allowHosts,
+      ...(o.caps ? { caps: o.caps } : {}),
       out: { results: files.results, console: files.console, summaryExport: files.summary },
       start: "harness",
       progress: "ipc",

@@ -207,6 +207,7 @@ const startEngineAndProbes = async (
     plan: scenarioPlan(plan, run, stack),
     workers: config.engine.workers,
     allowHosts: config.target.kind === "url" ? config.target.allowHosts : [],
+    caps: { maxVUs: config.safety.maxVUs, maxBytes: config.safety.maxBytes },
     onSpawn: (r) => run.recorder.addChild(r),
     onProgress: (p) => {
       // A line every 5 s: enough to see the load is alive and on plan, without burying the fault lines.

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { targetLinks } from "../../chaos/target-links.js";
 import { linkNames } from "../../chaos/topology.js";
+import { hardCaps } from "../../engine/config.js";
+import { isHarnessError } from "../../kernel/errors.js";
 import { projectRoot } from "../../kernel/paths.js";
 import { RunConfig } from "../config/run-config.js";
 import { buildRunPlan } from "./plan.js";
@@ -87,5 +89,49 @@ describe("run plan: VU pools sized for the target kind", () => {
     expect(officer.preAllocatedVUs).toBeGreaterThan(pool(mock, "officer").preAllocatedVUs);
     // The citizens' pools are the same either way: they use that link on both.
     expect(pool(url, "submit")).toEqual(pool(mock, "submit"));
+  });
+});
+
+describe("run plan: the safety limits, under the engine's hard caps", () => {
+  const withSafety = (safety: Record<string, unknown>) =>
+    RunConfig.parse({
+      schemaVersion: 1,
+      profile: join(projectRoot(), "examples", "profiles", "short-flat.json"),
+      faults: "none",
+      safety,
+    });
+
+  it("refuses a plan over safety.maxVUs, safety.maxRequestsPerS or safety.maxDurationS, naming each", () => {
+    const plan = buildRunPlan(withSafety({}));
+    const vus = plan.compiled.scenarios.reduce((sum, s) => sum + s.maxVUs, 0);
+    let lines: readonly string[] = [];
+    try {
+      buildRunPlan(
+        withSafety({
+          maxVUs: vus - 1,
+          maxRequestsPerS: plan.compiled.totalPeakRequestsPerS / 2,
+          maxDurationS: plan.compiled.durationS - 1,
+        }),
+      );
+    } catch (e) {
+      lines = isHarnessError(e) && e.exitCode === 2 ? e.lines : [];
+    }
+    expect(lines).toHaveLength(3);
+    expect(lines.join("\n")).toContain(`above safety.maxVUs ${vus - 1}`);
+    expect(lines.join("\n")).toContain("above safety.maxRequestsPerS");
+    expect(lines.join("\n")).toContain("above safety.maxDurationS");
+  });
+
+  it("a config cannot raise a limit past the hard cap", () => {
+    for (const [field, cap] of [
+      ["maxVUs", hardCaps.maxVUs],
+      ["maxRequestsPerS", hardCaps.maxRatePerS],
+      ["maxDurationS", hardCaps.maxDurationS],
+      ["maxBytes", hardCaps.maxBytes],
+    ] as const) {
+      const parsed = RunConfig.safeParse({ schemaVersion: 1, safety: { [field]: cap + 1 } });
+      expect(parsed.error?.issues[0]?.path, field).toEqual(["safety", field]);
+      expect(RunConfig.safeParse({ schemaVersion: 1, safety: { [field]: cap } }).success, field).toBe(true);
+    }
   });
 });

@@ -73,6 +73,9 @@ export const buildRunPlan = (config: RunConfig, limits: MachineLimits = readMach
     problems.push(
       `scale: the plan peaks at ${compiled.totalPeakRequestsPerS} requests/s, above safety.maxRequestsPerS ${config.safety.maxRequestsPerS}`,
     );
+  const vus = compiled.scenarios.reduce((sum, sc) => sum + sc.maxVUs, 0);
+  if (vus > config.safety.maxVUs)
+    problems.push(`scale: the plan holds up to ${vus} VUs, above safety.maxVUs ${config.safety.maxVUs}`);
   if (compiled.durationS > config.safety.maxDurationS)
     problems.push(
       `profile: the plan lasts ${compiled.durationS} s, above safety.maxDurationS ${config.safety.maxDurationS}`,

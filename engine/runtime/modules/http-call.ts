@@ -83,7 +83,7 @@ export class HttpCall implements Exchange {
       r.userTags,
       r.userKey,
     );
-    this.env.emitter.http(tagId, wire.timings, failed);
+    this.env.emitter.http(tagId, wire.timings, failed, wire.bytesSent + wire.bytesReceived);
     ctx.bytesSent += wire.bytesSent;
     ctx.bytesReceived += wire.bytesReceived;
     if (!wire.error && redirectStatuses.has(wire.status) && this.hop < r.maxHops && this.redirect(wire))

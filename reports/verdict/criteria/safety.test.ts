@@ -8,6 +8,8 @@ describe("safety: the run kept within its safety limits", () => {
     // The run's thresholds are its safety limits: breached at the end without aborting is still a breach.
     "thresholds-failed": 1,
     "aborted-by-threshold": 1,
+    // The engine's byte or error-rate cap stopped the load.
+    "aborted-by-cap": 1,
     // Other endings make the run inconclusive (outcome.ts); they breach no safety limit.
     "aborted-by-script": 0,
     error: 0,
