@@ -30,6 +30,17 @@ export interface Timings {
   duration: number;
 }
 
+/** Timings of a request that spent no time anywhere yet (or never left): every phase 0. */
+export const noTimings = (): Timings => ({
+  blocked: 0,
+  connecting: 0,
+  tls_handshaking: 0,
+  sending: 0,
+  waiting: 0,
+  receiving: 0,
+  duration: 0,
+});
+
 export interface WireResponse {
   status: number;
   reason: string;
@@ -285,15 +296,7 @@ class Flight implements Deadline {
     conn.flight = null;
     conn.busy = false;
     const end = performance.now();
-    const t: Timings = {
-      blocked: 0,
-      connecting: 0,
-      tls_handshaking: 0,
-      sending: 0,
-      waiting: 0,
-      receiving: 0,
-      duration: 0,
-    };
+    const t = noTimings();
     const ct = conn.connectTimings;
     if (ct !== null && ct.startMs > 0) {
       t.blocked = Math.max(0, ct.startMs - x.startedMs);

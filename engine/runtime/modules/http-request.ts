@@ -1,4 +1,4 @@
-import type { ResponseType } from "../../http/vu-connections.js";
+import { noTimings, type ResponseType } from "../../http/vu-connections.js";
 import { parseDuration } from "../../options/duration.js";
 import type { IterationContext } from "../context.js";
 import type { RuntimeEnv } from "../env.js";
@@ -98,15 +98,7 @@ const errorResponse = (
     url,
     error: message,
     errorCode: code,
-    timings: {
-      blocked: 0,
-      connecting: 0,
-      tls_handshaking: 0,
-      sending: 0,
-      waiting: 0,
-      receiving: 0,
-      duration: 0,
-    },
+    timings: noTimings(),
     remoteIp: "",
     remotePort: 0,
     tlsVersion: "",
