@@ -15,7 +15,7 @@ fi
 # The build is stale when any source it bundles (or the build script) is newer than the built CLI.
 stale=""
 if [ -f dist/cli.js ]; then
-  stale=$(find engine kernel contract scripts mocks chaos reports scenarios bench \( -name '*.ts' -o -name '*.mjs' \) \
+  stale=$(find engine kernel contract scripts mocks adapters chaos reports scenarios bench \( -name '*.ts' -o -name '*.mjs' \) \
     -newer dist/cli.js 2>/dev/null | head -n 1)
 fi
 if [ ! -f dist/cli.js ] || [ ! -f dist/engine.js ] || [ ! -f dist/engine-worker.js ] || [ ! -f dist/mock-part.js ] \

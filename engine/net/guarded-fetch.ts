@@ -18,9 +18,18 @@ export interface GuardedResponse {
   discard(): Promise<void>;
 }
 
+export interface GuardedRequest {
+  method: "GET" | "POST";
+  headers?: Readonly<Record<string, string>>;
+  body?: string;
+  timeoutMs: number;
+}
+
 export interface GuardedHttp {
   readonly dialer: GuardedDialer;
   get(url: string, timeoutMs: number): Promise<GuardedResponse>;
+  /** Any method, with headers and a small body (the adapter bridge's calls to a vendor API). */
+  send(url: string, req: GuardedRequest): Promise<GuardedResponse>;
   close(): Promise<void>;
 }
 
@@ -48,30 +57,34 @@ export const guardedHttp = (
   });
   return {
     dialer,
-    async get(url, timeoutMs) {
-      const u = new URL(url);
-      dialer.check(u);
-      const res = await request(u, {
-        method: "GET",
-        dispatcher: agent,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return {
-        status: res.statusCode,
-        ok: res.statusCode >= 200 && res.statusCode < 300,
-        header: (name) => {
-          const v = res.headers[name.toLowerCase()];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        text: () => res.body.text(),
-        json: () => res.body.json(),
-        discard: async () => {
-          await res.body.dump();
-        },
-      };
-    },
+    get: (url, timeoutMs) => send(url, { method: "GET", timeoutMs }),
+    send,
     close: () => agent.close(),
   };
+  async function send(url: string, req: GuardedRequest): Promise<GuardedResponse> {
+    const u = new URL(url);
+    dialer.check(u);
+    const res = await request(u, {
+      method: req.method,
+      dispatcher: agent,
+      signal: AbortSignal.timeout(req.timeoutMs),
+      ...(req.headers === undefined ? {} : { headers: { ...req.headers } }),
+      ...(req.body === undefined ? {} : { body: req.body }),
+    });
+    return {
+      status: res.statusCode,
+      ok: res.statusCode >= 200 && res.statusCode < 300,
+      header: (name) => {
+        const v = res.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      text: () => res.body.text(),
+      json: () => res.body.json(),
+      discard: async () => {
+        await res.body.dump();
+      },
+    };
+  }
 };
 
 /** Loopback only: what a run against the built-in mock may reach. */

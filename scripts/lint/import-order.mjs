@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The rooms of the project and the order their imports follow:
-//   kernel < contract < engine < scenarios < mocks < chaos < reports < scripts (the CLI) < bench
+//   kernel < contract < engine < scenarios < mocks < adapters < chaos < reports < scripts (the CLI) < bench
 // A room imports only from itself and from rooms before it. Test code (`*.test.ts`) and test helpers (a
 // `testing/` folder) follow the same order, with one allowance: they may also use another room's own test
 // helpers (its `testing/` folder), because an integration test runs its room against the real rooms around
@@ -18,6 +18,7 @@ export const rooms = [
   "engine",
   "scenarios",
   "mocks",
+  "adapters",
   "chaos",
   "reports",
   "scripts",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Adapter } from "../../adapters/schema.js";
 import { FaultPlan } from "../../chaos/plan.js";
 import { Verdict } from "../../reports/verdict/schema.js";
 import { Profile } from "../../scenarios/profiles/schema.js";
@@ -29,6 +30,12 @@ export const schemaExports = [
     title: "portal-harness verdict.json",
     schema: Verdict,
     io: "output",
+  },
+  {
+    file: "examples/schemas/adapter.schema.json",
+    title: "portal-harness adapter",
+    schema: Adapter,
+    io: "input",
   },
 ] as const;
 
