@@ -42,8 +42,15 @@ export interface StackOptions {
   seed: number;
   toxiproxyBinary: string;
   recorder: RunStateRecorder;
+  /**
+   * A URL target with an adapter: starts the bridge that speaks the contract on loopback and calls the vendor's
+   * API at `upstream` (the toxiproxy link in front of the target, with the target's base path).
+   */
+  adapterBridge?: (upstream: string) => Promise<{ url: string; close(): Promise<void> }>;
   /** Per-part settings over the variant's defaults (capacity, admission, failover timing), for tests and benchmarks. */
   mock?: Partial<Record<PartName, Partial<PartConfig>>>;
+  /** A fixed loopback port for the citizen → gateway proxy (the `mock` command serves the contract there). */
+  citizenPort?: number;
 }
 
 /** Start order: the gateway last, once everything it routes to answers. */
@@ -68,7 +75,7 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     started.push(r);
     o.recorder.addChild(r);
   };
-  const stop = async () => {
+  let stop = async () => {
     for (const proc of [...started].reverse()) await stopRecorded(proc);
   };
   const files = runFiles(o.runDir);
@@ -90,6 +97,7 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
     const toxiproxyVersion = await client.version();
     const proxyFor = (link: string) => proxyName(o.runId, link);
     const linkPorts = new Map<LinkName, number>(wanted.map((l) => [l, next()]));
+    if (o.citizenPort !== undefined) linkPorts.set("citizen-gateway", o.citizenPort);
     const linkUrl = (link: LinkName) => `http://127.0.0.1:${linkPorts.get(link) ?? 0}`;
     const linkUrls: Partial<Record<LinkName, string>> = Object.fromEntries(
       wanted.map((l) => [l, linkUrl(l)]),
@@ -107,7 +115,16 @@ export const startStack = async (o: StackOptions): Promise<Stack> => {
       const url = new URL(o.target.baseUrl);
       const port = url.port || (url.protocol === "https:" ? "443" : "80");
       await addProxy("citizen-gateway", `${url.hostname}:${port}`);
-      const citizenUrl = linkUrl("citizen-gateway");
+      let citizenUrl = linkUrl("citizen-gateway");
+      if (o.adapterBridge) {
+        const bridge = await o.adapterBridge(`${citizenUrl}${url.pathname.replace(/\/$/, "")}`);
+        const stopProcesses = stop;
+        stop = async () => {
+          await bridge.close();
+          await stopProcesses();
+        };
+        citizenUrl = bridge.url;
+      }
       return {
         citizenUrl,
         officerUrl: citizenUrl,
