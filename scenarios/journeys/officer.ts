@@ -106,18 +106,56 @@ const signDecision = async (
 };
 
 /**
+ * Dossiers an officer could not move on (the portal shed or failed the move): a real officer comes back to
+ * them, so they wait here and a later iteration of this worker (of this VU, on k6) resumes them. Bounded.
+ */
+const comeBackTo: Array<{ d: Found; at: number }> = [];
+const comeBackAfterMs = 5000;
+const comeBackMax = 1000;
+
+const later = (d: Found): void => {
+  if (comeBackTo.length < comeBackMax) comeBackTo.push({ d, at: Date.now() + comeBackAfterMs });
+};
+
+/** What is left to do from each status a worked dossier can be left at (resumed work skips the extras). */
+const remaining: Readonly<Record<number, readonly number[]>> = {
+  2: [4, 9, 10],
+  4: [9, 10],
+  5: [4, 9, 10],
+  9: [10],
+};
+
+/** Resumes one dossier left behind whose time has come: reads its status back, then works it to the end. */
+const resumeOne = async (client: PortalClient, o: { clerk: string }, findTags: StepTags): Promise<void> => {
+  const i = comeBackTo.findIndex((w) => w.at <= Date.now());
+  const due = i < 0 ? undefined : comeBackTo.splice(i, 1)[0];
+  if (!due) return;
+  const tags: StepTags = { ...findTags, province: provinceOf(due.d.agencyCode) };
+  const read = await client.get(`/api/v1/dossiers/${due.d.code}`, tags, "GET /api/v1/dossiers/{code}");
+  const status = jsonBody<{ status?: number }>(read)?.status;
+  if (read.status !== 200 || status === undefined) return later(due.d);
+  const d: Found = { ...due.d, status };
+  for (const to of remaining[status] ?? []) if (!(await move(client, d, to, o.clerk, tags))) return later(d);
+  if ((remaining[status] ?? []).length > 0) dossiersProcessed.add(1, tags);
+};
+
+/**
  * An officer takes the next dossier from the intake queue and works it to a final status: accept (or refuse
  * at intake), process, sometimes request more documents (which arrive), have the decision signed, finish and
  * return the result. Short iterations with no think time, so VU counts stay bounded at any rate.
  */
+const officerSettings = (plan: K6Plan) => (plan.journeys ?? defaultJourneys).officer;
+
 export const processNext = async (plan: K6Plan): Promise<void> => {
-  const settings = (plan.journeys ?? defaultJourneys).officer;
+  const settings = officerSettings(plan);
   if (!settings) return;
   const rng = vuRng(plan, "officer");
   const client = portalClient(plan.officerUrl ?? plan.baseUrl, plan.requestTimeoutS);
+  const o = officers(rng);
   const n = Math.floor(exec.scenario.iterationInTest / Math.max(settings.dossierShare, 1e-9));
   const key = submissionKey(plan.runId, n);
   const findTags: StepTags = { journey: "officer", step: "officer", province: "—" };
+  await resumeOne(client, o, findTags);
   const { res } = await withRetries(
     () =>
       client.get(
@@ -136,18 +174,32 @@ export const processNext = async (plan: K6Plan): Promise<void> => {
   }
   const d: Found = { code: first.code, status: first.status, agencyCode: first.agencyCode };
   const tags: StepTags = { ...findTags, province: provinceOf(d.agencyCode) };
-  const o = officers(rng);
   if (d.status !== 1) return; // already taken
+  if (!(await workNew(client, d, o, tags, { settings, rng }))) later(d);
+};
+
+/** Works a dossier just taken from intake to a final status; false when a step failed and it was left. */
+const workNew = async (
+  client: PortalClient,
+  d: Found,
+  o: { clerk: string; leader: string },
+  tags: StepTags,
+  x: { settings: NonNullable<ReturnType<typeof officerSettings>>; rng: Rng },
+): Promise<boolean> => {
+  const { settings, rng } = x;
   if (rng.next() < settings.rejectShare) {
-    if (await move(client, d, 3, o.clerk, tags, "hồ sơ không hợp lệ")) dossiersProcessed.add(1, tags);
-    return;
+    if (!(await move(client, d, 3, o.clerk, tags, "hồ sơ không hợp lệ"))) return false;
+    dossiersProcessed.add(1, tags);
+    return true;
   }
-  if (!(await move(client, d, 2, o.clerk, tags)) || !(await move(client, d, 4, o.clerk, tags))) return;
+  if (!(await move(client, d, 2, o.clerk, tags)) || !(await move(client, d, 4, o.clerk, tags))) return false;
   if (rng.next() < settings.moreDocumentsShare) {
-    if (!(await move(client, d, 5, o.clerk, tags, "yêu cầu bổ sung giấy tờ"))) return;
-    if (!(await move(client, d, 4, o.clerk, tags, "đã bổ sung"))) return;
+    if (!(await move(client, d, 5, o.clerk, tags, "yêu cầu bổ sung giấy tờ"))) return false;
+    if (!(await move(client, d, 4, o.clerk, tags, "đã bổ sung"))) return false;
   }
-  if (rng.next() < settings.signShare && !(await signDecision(client, d, o, tags))) return;
-  if (!(await move(client, d, 9, o.clerk, tags)) || !(await move(client, d, 10, o.clerk, tags))) return;
+  // A decision whose signing failed is left for later; resumed work does the remaining moves only.
+  if (rng.next() < settings.signShare && !(await signDecision(client, d, o, tags))) return false;
+  if (!(await move(client, d, 9, o.clerk, tags)) || !(await move(client, d, 10, o.clerk, tags))) return false;
   dossiersProcessed.add(1, tags);
+  return true;
 };

@@ -4,7 +4,7 @@ import { runFiles } from "../../kernel/run-files.js";
 import { readK6Points } from "../../reports/analysis/k6-stream.js";
 import { buildCli, root, runOnce } from "../testing/run-cli.js";
 
-it("a stalled portal cannot slow the load down: late requests are recorded and dropped iterations make the run inconclusive (exit 4)", async () => {
+it("a stalled portal cannot slow the load down: late requests are recorded at their true length, and VU pools sized for the stall keep every start on schedule", async () => {
   buildCli();
   const {
     code,
@@ -33,9 +33,13 @@ it("a stalled portal cannot slow the load down: late requests are recorded and d
   expect(late).toBeGreaterThan(20);
   // The longest wait is the stall itself (6 s), within 1 s.
   expect(Math.abs(longest - 6000)).toBeLessThanOrEqual(1000);
-  expect(dropped).toBeGreaterThan(0);
-  expect(v.load.droppedIterations).toBe(dropped);
-  expect(v.outcome).toBe("inconclusive");
-  expect(v.inconclusiveReasons.join(" ")).toMatch(/dropped/);
-  expect(code).toBe(4);
+  // The plan sizes the citizens' pools for a blackhole on their link (held to the 8 s request timeout), so
+  // the open model starts every iteration on time while the stalled ones wait: none dropped, none skipped.
+  // (Iterations dropped for want of a VU make a run inconclusive: reports/verdict/outcome.test.ts.)
+  expect(dropped).toBe(0);
+  expect(v.load.droppedIterations).toBe(0);
+  expect(v.load.achievedRequests).toBeGreaterThan(late);
+  expect(v.criteria.find((c) => c.id === "recover-stall")?.status).toBe("passed");
+  expect(v.outcome).toBe("passed");
+  expect(code).toBe(0);
 });

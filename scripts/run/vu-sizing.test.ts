@@ -24,17 +24,33 @@ describe("VU sizing from the fault plan", () => {
     expect(perRequestHoldS(f, 10)).toBeCloseTo(expected, 9);
   });
 
-  it.each<[string, "mock" | "url", string[]]>([
-    ["the mock: each entry has its own link, nothing shared", "mock", []],
-    ["a URL target: officers share the citizens' link", "url", ["officer"]],
+  it.each<[string, "mock" | "url", Array<[string, number]>]>([
+    [
+      "the mock: each entry is held by the faults on its own link and on the links behind the gateway it calls",
+      "mock",
+      [
+        ["citizen", 0.3],
+        ["citizen", 2],
+        ["officer", 2],
+        ["officer", 2],
+      ],
+    ],
+    [
+      "a URL target: officers share the citizens' link (the mock's officer link does not exist there)",
+      "url",
+      [
+        ["citizen", 0.3],
+        ["officer", 0.3],
+      ],
+    ],
   ])("%s", (_, kind, entries) => {
     const faults = [
       fault("latency", "citizen-gateway", { latencyMs: 300 }),
       fault("outage", "gateway-dossier-primary"),
-      fault("outage", "officer-gateway"),
+      ...(kind === "mock" ? [fault("outage", "officer-gateway")] : []),
     ];
     expect(entryFaults(faults, kind, 10)).toEqual(
-      entries.map((entry) => ({ entry, perRequestS: 0.3, durationS: 10 })),
+      entries.map(([entry, perRequestS]) => ({ entry, perRequestS, durationS: 10 })),
     );
   });
 });

@@ -21,22 +21,38 @@ export const perRequestHoldS = (f: FaultEntry, requestTimeoutS: number): number 
   }
 };
 
-/**
- * The entries a link holds beyond its own: on the mock, citizens and officers each have their own link, whose
- * faults the default pools already allow for; a URL target is reached only through the citizens' link, which
- * the officers' scenarios then share, so its faults hold officers too.
- */
-const sharedEntriesOf = (link: string, targetKind: "mock" | "url"): Entry[] =>
-  link === "citizen-gateway" && targetKind === "url" ? ["officer"] : [];
+/** On the mock, the links behind the gateway whose faults hold the requests of each entry's scenarios. */
+const innerLinkEntries: Readonly<Record<string, readonly Entry[]>> = {
+  "gateway-identity": ["citizen"],
+  "gateway-population": ["citizen"],
+  "gateway-payment": ["citizen"],
+  "gateway-dossier-primary": ["citizen", "officer"],
+  "gateway-documents": ["officer"],
+  "gateway-reporting": ["officer"],
+  "gateway-meetings": ["officer"],
+};
 
-/** The fault plan's faults on links that scenarios share with others, for sizing their VU pools. */
+/**
+ * The entries whose requests a link's fault holds: the citizens' scenarios on the citizens' link, the officers'
+ * on theirs, and on the mock the scenarios that call through a link behind the gateway; a URL target is reached
+ * only through the citizens' link, which the officers' scenarios then share. Their usual pools are sized for a
+ * healthy portal, so a fault that holds requests (a blackhole until the request timeout, a slow link) needs
+ * more VUs for the open model to hold its schedule.
+ */
+const entriesOf = (link: string, targetKind: "mock" | "url"): readonly Entry[] => {
+  if (link === "citizen-gateway") return targetKind === "url" ? ["citizen", "officer"] : ["citizen"];
+  if (link === "officer-gateway") return ["officer"];
+  return targetKind === "mock" ? (innerLinkEntries[link] ?? []) : [];
+};
+
+/** The fault plan's faults on the links scenarios send through, for sizing their VU pools. */
 export const entryFaults = (
   faults: readonly FaultEntry[],
   targetKind: "mock" | "url",
   requestTimeoutS: number,
 ): EntryFault[] =>
   faults.flatMap((f) =>
-    sharedEntriesOf(f.link, targetKind).map((entry) => ({
+    entriesOf(f.link, targetKind).map((entry) => ({
       entry,
       perRequestS: perRequestHoldS(f, requestTimeoutS),
       durationS: f.durationS,
