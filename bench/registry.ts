@@ -2,6 +2,7 @@ import { analysis1gb } from "./analysis-1gb.js";
 import { engineContext } from "./engine-context.js";
 import { engineThroughput } from "./engine-throughput.js";
 import { engineVus } from "./engine-vus.js";
+import { gate } from "./gate.js";
 import { journeyRate } from "./journey-rate.js";
 import type { Benchmark } from "./lib/result.js";
 import { mockLookup } from "./mock-lookup.js";
@@ -18,4 +19,5 @@ export const benchmarks: Benchmark[] = [
   mockLookup,
   analysis1gb,
   selftest,
+  gate,
 ];

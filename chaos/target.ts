@@ -14,6 +14,11 @@ export const UrlTarget = z
     baseUrl: z.url(),
     /** Hosts this config allows besides loopback; any other host is refused (exit 2). */
     allowHosts: z.array(z.string().min(1)).default([]),
+    /**
+     * An adapter file (adapters/README.md) when the portal speaks a vendor's API rather than the contract:
+     * `baseUrl` is then the vendor API's base URL, and a bridge in the harness maps the contract onto it.
+     */
+    adapter: z.string().min(1).optional(),
   })
   .strict();
 

@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { z } from "zod";
+import { projectRoot } from "./paths.js";
 
 /**
  * What a run's figures depend on, recorded in `run.json` and the verdict so a result can be traced and
@@ -16,6 +19,13 @@ export const Fingerprint = z.object({
   seed: z.number(),
   gitRevision: z.string().nullable(),
   node: z.string(),
+  /** The harness's own version (package.json). */
+  harnessVersion: z.string().optional(),
+  /**
+   * SHA-256 of every input file the run read (config, battery, profile, fault plan, SLO, adapter), keyed by
+   * its path relative to the project root (or as given, outside it). Secret files are never among them.
+   */
+  inputFiles: z.record(z.string(), z.string()).optional(),
 });
 export type Fingerprint = z.infer<typeof Fingerprint>;
 
@@ -43,7 +53,30 @@ export interface FingerprintInputs {
   /** SHA-256 of the scenario bundle the engine ran. */
   scenarioBundleHash: string;
   seed: number;
+  /** Input files to hash (never a secret file). */
+  inputFiles?: readonly string[];
 }
+
+/** The harness's version from its package.json, or "unknown". */
+export const harnessVersion = (): string => {
+  try {
+    const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+};
+
+/** SHA-256 of each file, keyed by its path relative to the project root when inside it. */
+export const hashInputFiles = (files: readonly string[]): Record<string, string> => {
+  const root = projectRoot();
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    const rel = relative(root, f);
+    out[rel.startsWith("..") ? f : rel] = createHash("sha256").update(readFileSync(f)).digest("hex");
+  }
+  return out;
+};
 
 export const buildFingerprint = (i: FingerprintInputs): Fingerprint => ({
   tools: i.tools,
@@ -54,4 +87,6 @@ export const buildFingerprint = (i: FingerprintInputs): Fingerprint => ({
   seed: i.seed,
   gitRevision: gitRevision(),
   node: process.version,
+  harnessVersion: harnessVersion(),
+  ...(i.inputFiles === undefined ? {} : { inputFiles: hashInputFiles(i.inputFiles) }),
 });

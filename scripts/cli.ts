@@ -9,6 +9,7 @@ import type { Lang } from "../reports/writers/i18n.js";
 import { requireConsent } from "./commands/consent.js";
 import { renderDoctor, runDoctor } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
+import { mockCommand, withStopSignals } from "./commands/mock.js";
 import { planJson, renderPlan, renderPlanSummary } from "./commands/plan.js";
 import { compareCommand, parseLang, reportCommand } from "./commands/report.js";
 import { selftestCommand } from "./commands/selftest.js";
@@ -18,10 +19,26 @@ import { executeRun } from "./run/orchestrate.js";
 import { buildRunPlan } from "./run/plan.js";
 import { ensureExtras } from "./tools/setup-extras.js";
 import { ensureTools } from "./tools/setup-tools.js";
+import { refuseMisplacedOptions, workflowCommand, workflowOptions } from "./workflows/flags.js";
+import { withInterrupts } from "./workflows/interrupts.js";
 
 const usage = `portal-harness: load and resilience tests for the public service portal
 
 Usage: portal-harness <command> [options]
+
+Workflows (each runs a fixed, versioned battery; --battery NAME|FILE to choose another):
+  inspect   a surprise inspection: a short, safe battery with a fault plan drawn from a fresh seed the
+            target did not see; --auth-ref REF (required) and --inspector NAME are recorded with the
+            fingerprint and a rerun command in inspection.json
+  certify   a vendor's certification before go-live: every required criterion must be judged and pass;
+            writes certificate.json and certificate.html (--sign-key FILE: Ed25519 signature);
+            certify --verify CERT RUN_DIR [--public-key FILE] recomputes the verdict and checks every hash
+  gate      a CI release gate: 40 s of load with two faults, JUnit (--junit FILE) and Markdown
+            (--summary FILE), exit 0 or 1
+  Their target: the built-in mock (default, --variant NAME), --target URL, or a vendor's API through an
+  adapter: --adapter FILE [--target URL] (secrets from the environment or files the adapter names, never
+  flags); --allow-host HOST (repeatable) for a host that is not loopback, with --yes; --scale N, --seed N,
+  --json (one JSON document at the end, nothing else), --out DIR
 
 Commands:
   demo      July-1-shaped load against the built-in healthy mock, with a latency and an outage window;
@@ -40,6 +57,9 @@ Commands:
             --max-bytes N stops it past N bytes sent + received, --max-error-rate R [0.5] past that share
             of failed requests after 10 s; caps no flag or script can raise: 50,000 iterations/s,
             100,000 VUs, 24 h, 100 GB)
+  mock      serve the mock portal on 127.0.0.1:PORT until Ctrl-C: the contract, or with --dialect vendor-a
+            a vendor's API in front of it (client secret from PH_VENDOR_A_CLIENT_SECRET; adapter
+            examples/adapters/vendor-a.json); --port N [8480], --variant NAME, --json (one ready line)
   report    RUN_DIR: rebuild verdict.json, report.html, report.md and junit.xml from a run's saved data
   compare   RUN_A RUN_B: what got better or worse; exit 1 on a regression beyond the tolerances
             (--latency-tolerance PCT [10], --latency-slack MS [5], --error-rate-tolerance PP [0.5],
@@ -56,6 +76,8 @@ Options for run and plan (flags override the config file):
                      (--faults random draws a plan from --seed the target did not see in advance)
   --variant NAME     mock variant (healthy, no-idempotency, ...)
   --target URL|mock  a loopback or allowlisted URL instead of the mock
+  --allow-host HOST  a host beyond loopback the URL target may be on (repeatable)
+  --adapter FILE     the URL target speaks a vendor's API this adapter maps (adapters/README.md)
   --yes              (run, demo) send traffic to a target other than the mock or loopback without asking;
                      without it, run asks on a terminal and exits 2 without one (the plan is shown first)
   --out DIR          where run directories go (default ./out)
@@ -74,6 +96,8 @@ const options = {
   scale: { type: "string" },
   seed: { type: "string" },
   variant: { type: "string" },
+  dialect: { type: "string" },
+  port: { type: "string" },
   target: { type: "string" },
   out: { type: "string", multiple: true },
   json: { type: "boolean" },
@@ -98,6 +122,7 @@ const options = {
   "error-rate-tolerance": { type: "string" },
   "duration-tolerance": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...workflowOptions,
 } as const;
 
 const say = (line: string): void => {
@@ -114,6 +139,8 @@ const configFlags = (v: Record<string, unknown>): ConfigFlags => ({
   variant: v.variant as string | undefined,
   target: v.target as string | undefined,
   workers: v.workers as string | undefined,
+  adapter: v.adapter as string | undefined,
+  allowHosts: v["allow-host"] as string[] | undefined,
 });
 
 const runCommand = async (flags: ConfigFlags, out: string, lang: Lang, yes: boolean): Promise<number> => {
@@ -125,19 +152,9 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang, yes: bool
     yes,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   });
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) say("interrupted: stopping the engine, faults, proxies and the mock; please wait");
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("SIGHUP", onSignal);
-  try {
-    const result = await executeRun(plan, { outRoot: out, say, signal: controller.signal, lang });
-    if (controller.signal.aborted) return ExitCode.interrupted;
+  return withInterrupts(say, async (signal) => {
+    const result = await executeRun(plan, { outRoot: out, say, signal, lang });
+    if (signal.aborted) return ExitCode.interrupted;
     const v = result.verdict;
     if (v) {
       say("");
@@ -150,14 +167,7 @@ const runCommand = async (flags: ConfigFlags, out: string, lang: Lang, yes: bool
     say(`verdict: ${files.verdict}`);
     say(`report:  ${files.reportHtml} (also ${basename(files.reportMd)}, ${basename(files.junit)})`);
     return result.exitCode;
-  } catch (e) {
-    if (controller.signal.aborted) return ExitCode.interrupted;
-    throw e;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onSignal);
-  }
+  });
 };
 
 /**
@@ -181,7 +191,8 @@ export const main = async (argv: string[]): Promise<number> => {
   }
   let values: Record<string, unknown>;
   let positionals: string[];
-  const takesPositionals = command === "report" || command === "compare" || command === "exec";
+  const takesPositionals =
+    command === "report" || command === "compare" || command === "exec" || command === "certify";
   try {
     ({ values, positionals } = parseArgs({
       args: rest,
@@ -196,6 +207,7 @@ export const main = async (argv: string[]): Promise<number> => {
     say(usage);
     return ExitCode.passed;
   }
+  refuseMisplacedOptions(command, values);
   const outs = (values.out as string[] | undefined) ?? [];
   if (command !== "exec" && outs.length > 1) throw inputError(`${command}: --out is given more than once`);
   const out = outDir(command === "exec" ? undefined : outs[0]);
@@ -252,6 +264,22 @@ export const main = async (argv: string[]): Promise<number> => {
         },
         say,
       );
+    case "mock":
+      return withStopSignals((signal) =>
+        mockCommand({
+          variant: values.variant as string | undefined,
+          dialect: values.dialect as string | undefined,
+          port: values.port as string | undefined,
+          json: Boolean(values.json),
+          out,
+          say,
+          signal,
+        }),
+      );
+    case "inspect":
+    case "certify":
+    case "gate":
+      return workflowCommand(command, values, positionals, out, say);
     case "report":
       return reportCommand(positionals, parseLang(values.lang), say);
     case "compare":

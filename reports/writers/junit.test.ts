@@ -81,3 +81,28 @@ describe("JUnit report", () => {
     );
   });
 });
+
+describe("JUnit report for a battery (gate, certify)", () => {
+  it("a required criterion not judged is a failure; one the verdict lacks is a failed case of its own", () => {
+    const v = sampleVerdict({});
+    const unjudged = v.criteria.find((c) => c.status === "not-judged");
+    expect(unjudged, "the sample verdict has a criterion not judged").toBeDefined();
+    const id = unjudged?.id ?? "";
+    const required = [
+      { id, result: "missed" as const, reason: `${id}: not exercised` },
+      { id: "no-such-criterion", result: "missed" as const, reason: "the verdict has no such criterion" },
+    ];
+    const plain = parse(renderJunit(v));
+    const suites = parse(renderJunit(v, { label: "gate 2026.1", required }));
+    expect(Number(suites["@_tests"])).toBe(Number(plain["@_tests"]) + 1);
+    expect(Number(suites["@_failures"])).toBe(Number(plain["@_failures"]) + 2);
+    expect(Number(suites["@_skipped"])).toBe(Number(plain["@_skipped"]) - 1);
+    const cases = suites.testsuite[0]?.testcase ?? [];
+    const turned = cases.find((c) => c["@_name"].startsWith(`${id}:`));
+    expect(turned?.failure?.["@_message"]).toMatch(/^required by gate 2026\.1 but not judged: /);
+    expect(turned?.skipped).toBeUndefined();
+    const absent = cases.find((c) => c["@_name"] === "no-such-criterion");
+    expect(absent?.["@_classname"]).toBe("portal-harness.required");
+    expect(absent?.failure?.["@_message"]).toMatch(/the verdict has no such criterion/);
+  });
+});

@@ -14,6 +14,10 @@ export interface ConfigFlags {
   variant?: string | undefined;
   target?: string | undefined;
   workers?: string | undefined;
+  /** An adapter file for a URL target (the vendor API's base URL is `target`, or the adapter's own). */
+  adapter?: string | undefined;
+  /** Hosts beyond loopback a URL target may be on (`--allow-host`, repeatable). */
+  allowHosts?: readonly string[] | undefined;
 }
 
 const flagNumber = (flag: string, text: string): number => {
@@ -46,6 +50,19 @@ export const loadRunConfig = (flags: ConfigFlags): RunConfig => {
   if (flags.target !== undefined)
     merged.target =
       flags.target === "mock" ? { kind: "mock" } : { kind: "url", baseUrl: flags.target, allowHosts: [] };
+  if (flags.adapter !== undefined || (flags.allowHosts ?? []).length > 0) {
+    const t = merged.target as RunConfig["target"];
+    if (t.kind !== "url")
+      throw inputError(
+        `--${flags.adapter !== undefined ? "adapter" : "allow-host"}: only for a target at a URL`,
+        "hint: give the target with --target URL (or in the config's target.baseUrl)",
+      );
+    merged.target = {
+      ...t,
+      ...(flags.adapter === undefined ? {} : { adapter: flags.adapter }),
+      allowHosts: [...t.allowHosts, ...(flags.allowHosts ?? [])],
+    };
+  }
   if (flags.variant !== undefined) {
     if (base.target.kind !== "mock" && flags.target === undefined)
       throw inputError("--variant: only the built-in mock has variants");

@@ -75,3 +75,11 @@ export const resolveFaultPlan = (
 };
 
 export const resolveSlo = (nameOrFile: string, field = "slo") => resolveNamed("slo", Slo, nameOrFile, field);
+
+/** The file behind a resolved source (`builtin:NAME` or a path), or null for a drawn plan (`random:N`). */
+export const sourceFile = (what: keyof typeof builtinDir, source: string): string | null => {
+  if (source.startsWith("random:")) return null;
+  if (source.startsWith("builtin:"))
+    return join(builtinDir[what](), `${source.slice("builtin:".length)}.json`);
+  return source;
+};

@@ -98,3 +98,32 @@ describe("run config files", () => {
 });
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("--adapter and --allow-host on run and plan", () => {
+  it("add to a URL target", () => {
+    const c = loadRunConfig({
+      target: "http://127.0.0.1:8480/vendor-a/api/v2",
+      adapter: "examples/adapters/vendor-a.json",
+      allowHosts: ["staging.dvc.example"],
+    });
+    expect(c.target).toEqual({
+      kind: "url",
+      baseUrl: "http://127.0.0.1:8480/vendor-a/api/v2",
+      adapter: "examples/adapters/vendor-a.json",
+      allowHosts: ["staging.dvc.example"],
+    });
+  });
+
+  it("are refused for the mock (exit 2), never ignored", () => {
+    for (const flags of [{ adapter: "a.json" }, { allowHosts: ["staging.dvc.example"] }]) {
+      let error: unknown = null;
+      try {
+        loadRunConfig(flags);
+      } catch (e) {
+        error = e;
+      }
+      expect(isHarnessError(error) && error.exitCode).toBe(2);
+      expect(isHarnessError(error) && error.lines[0]).toMatch(/only for a target at a URL/);
+    }
+  });
+});

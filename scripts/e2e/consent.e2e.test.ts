@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, configFile } from "../testing/run-cli.js";
+import { cli, configFile, root } from "../testing/run-cli.js";
 
 /**
  * An allowlisted staging name under the reserved `.example` domain: the refusal has to come from the consent
@@ -45,4 +46,31 @@ describe("consent before traffic to a target other than the mock or loopback", (
       expect.stringMatching(/^hint: /),
     ]);
   });
+});
+
+describe("consent typed on a terminal (a real pseudo-terminal, through util-linux `script`)", () => {
+  const onTerminal = (args: string, answer: string) => {
+    const out = mkdtempSync(join(tmpdir(), "ph-consent-tty-"));
+    const res = spawnSync(
+      "script",
+      ["-qec", `${process.execPath} ${join(root, "dist", "cli.js")} ${args} --out ${out}`, "/dev/null"],
+      { input: `${answer}\n`, encoding: "utf8", timeout: 60_000, cwd: root },
+    );
+    return { code: res.status, text: res.stdout, out };
+  };
+
+  for (const [command, args] of [
+    ["run", `run --config ${staging}`],
+    ["gate", "gate --target https://staging.dvc.example/ --allow-host staging.dvc.example"],
+  ] as const)
+    it(`${command}: the question is asked after the plan; any answer but "yes" refuses (exit 2) and nothing starts`, () => {
+      const { code, text, out } = onTerminal(args, "no");
+      expect(code, text).toBe(2);
+      expect(text).toMatch(
+        /Plan: https:\/\/staging\.dvc\.example\/[\s\S]*Send this traffic to staging\.dvc\.example\? Type "yes" to go on: /,
+      );
+      expect(text).toMatch(/target\.baseUrl: not confirmed \(answer "no"\); nothing was sent/);
+      expect(text).not.toMatch(/starting toxiproxy/);
+      expect(readdirSync(out)).toEqual([]);
+    });
 });

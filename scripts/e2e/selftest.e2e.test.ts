@@ -6,13 +6,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSameProcess, pollUntil } from "../../kernel/processes.js";
 import { RunStateSchema, stateFile } from "../../kernel/run-state.js";
 import { requireTool } from "../../kernel/testing/tools.js";
+import { Verdict } from "../../reports/verdict/schema.js";
 import { exposingRuns } from "../config/exposing-runs.js";
 import { SelftestMatrix } from "../selftest/matrix.js";
 import { buildCli, root } from "../testing/run-cli.js";
 
 /**
  * `selftest --quick` end to end: real runs of the healthy mock and the quick variants, each with its exposing
- * run config, through the built CLI, toxiproxy and the load engine; and Ctrl-C in the middle of one.
+ * run config, through the built CLI, toxiproxy and the load engine (and what their verdicts name: the lost and
+ * the duplicated dossiers by code); and Ctrl-C in the middle of one.
  */
 beforeAll(() => {
   requireTool("toxiproxy");
@@ -50,6 +52,19 @@ describe("portal-harness selftest", () => {
       expect(existsSync(join(row.runDir ?? "", "verdict.json"))).toBe(true);
     }
     expect(readdirSync(out).length).toBe(matrix.rows.reduce((s, r) => s + r.attempts, 0));
+    // What the quick variants' verdicts say about the defect: the dossiers named by code.
+    const verdictOf = (variant: string) => {
+      const dir = matrix.rows.find((r) => r.variant === variant)?.runDir ?? "";
+      return Verdict.parse(JSON.parse(readFileSync(join(dir, "verdict.json"), "utf8")));
+    };
+    const loss = verdictOf("async-replication-loss");
+    expect(loss.dossiers.lost).toBeGreaterThan(0);
+    for (const code of loss.dossiers.examples.lost)
+      expect(code).toMatch(/^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$/);
+    expect(loss.failover.durationMs.value).not.toBeNull();
+    const dup = verdictOf("no-idempotency");
+    expect(dup.dossiers.duplicated).toBeGreaterThan(0);
+    expect(dup.dossiers.examples.duplicated[0]).toMatch(/^\S+-\d{4} \+ \S+-\d{4}/);
     expect(matrix.exitCode).toBe(0);
     expect(res.status).toBe(0);
   }, 540_000);

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startBridge } from "../../adapters/bridge.js";
+import { probeAdapter } from "../../adapters/probe.js";
 import type { ChaosEvent } from "../../chaos/events.js";
 import { cleanLeftovers } from "../../chaos/leftovers.js";
 import { type Stack, startStack } from "../../chaos/stack.js";
@@ -14,6 +16,7 @@ import { buildFingerprint } from "../../kernel/fingerprint.js";
 import { stopRecorded } from "../../kernel/processes.js";
 import { type RunFiles, runFiles } from "../../kernel/run-files.js";
 import { findLeftovers, RunStateRecorder } from "../../kernel/run-state.js";
+import { findSecrets, Redactor } from "../../kernel/secrets.js";
 import { findTool } from "../../kernel/tools.js";
 import { isMockVariant, mockVariantNames } from "../../mocks/variants.js";
 import { ProcessCpuSampler } from "../../reports/metrics/process-cpu.js";
@@ -48,6 +51,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Language of the reports (English by default). */
   lang?: Lang;
+  /** Input files beyond the plan's own (a workflow's battery), hashed into the fingerprint. */
+  inputFiles?: readonly string[];
 }
 
 /**
@@ -64,7 +69,7 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
   await using http = harnessHttp(plan);
   const bundle = await bundleScenario(run.files.script);
   run.abortIf();
-  await using stack = await startTargetStack(plan, run, toxiproxyBinary);
+  await using stack = await startTargetStack(plan, run, toxiproxyBinary, http);
   run.abortIf();
   await using load = await startEngineAndProbes(plan, run, stack, http);
   run.abortIf();
@@ -77,8 +82,27 @@ export const executeRun = async (plan: RunPlan, options: RunOptions): Promise<Ru
     watch,
     toxiproxyVersion: stack.toxiproxyVersion,
     bundleHash: bundle.sha256,
+    inputFiles: options.inputFiles ?? [],
   });
-  return analyse(run, options.lang ?? "en");
+  const analysed = await analyse(run, options.lang ?? "en");
+  await scrubSecrets(run);
+  return analysed;
+};
+
+/**
+ * Stage 9, for a run with secrets: a last search of every file the run wrote (gzipped ones unpacked) for a
+ * secret or a token. Nothing should be found, since no secret is ever written; a find is a defect of the
+ * harness, said loudly, and the run is refused (exit 3) so its files are not passed on.
+ */
+const scrubSecrets = async (run: Run): Promise<void> => {
+  const values = run.redactor.values();
+  if (Object.keys(values).length === 0) return;
+  const hits = await findSecrets(run.runDir, values);
+  if (hits.length === 0) return;
+  throw environmentError(
+    `a secret was written into the run directory: ${[...new Set(hits.map((h) => h.file))].join(", ")}`,
+    "hint: this is a defect of the harness; do not share this run directory, and report which file it was",
+  );
 };
 
 /** Stage 0: a run refused before anything starts (unknown variant: exit 2; no toxiproxy: exit 3). */
@@ -108,6 +132,8 @@ interface Run extends AsyncDisposable {
   runDir: string;
   files: RunFiles;
   recorder: RunStateRecorder;
+  /** The adapter's secrets and the tokens its sign-in obtains: never written anywhere (see `scrubSecrets`). */
+  redactor: Redactor;
   say: (line: string) => void;
   signal: AbortSignal;
   /** Throws the interrupt (exit 130) once the run was told to stop. */
@@ -129,6 +155,7 @@ const prepareRunDir = (plan: RunPlan, options: RunOptions): Run => {
     runDir,
     files,
     recorder,
+    redactor: new Redactor(plan.adapter?.secrets ?? {}),
     say: options.say,
     signal: options.signal,
     abortIf: () => {
@@ -148,17 +175,63 @@ const harnessHttp = (plan: RunPlan): GuardedHttp & AsyncDisposable => {
   return Object.assign(http, { [Symbol.asyncDispose]: () => http.close() });
 };
 
-/** Stage 2: toxiproxy, one proxy per link, and the mock's parts behind them (or the staging target's link). */
-const startTargetStack = async (plan: RunPlan, run: Run, toxiproxyBinary: string): Promise<Stack> => {
-  run.say("starting toxiproxy and the mock portal");
-  return startStack({
+/**
+ * Stage 2: toxiproxy, one proxy per link, and the mock's parts behind them (or the staging target's link).
+ * With an adapter, the bridge that speaks the contract in front of that link, and its read-only probes: a
+ * wrong adapter or secret stops the run here, before any load.
+ */
+const startTargetStack = async (
+  plan: RunPlan,
+  run: Run,
+  toxiproxyBinary: string,
+  http: GuardedHttp,
+): Promise<Stack> => {
+  const { adapter } = plan;
+  run.say(
+    adapter
+      ? `starting toxiproxy in front of ${plan.config.target.kind === "url" ? new URL(plan.config.target.baseUrl).host : "the target"} and the adapter bridge (${adapter.adapter.name})`
+      : plan.config.target.kind === "mock"
+        ? "starting toxiproxy and the mock portal"
+        : "starting toxiproxy in front of the target",
+  );
+  const stack = await startStack({
     runId: run.runId,
     runDir: run.runDir,
     target: plan.config.target,
     seed: plan.config.seed,
     toxiproxyBinary,
     recorder: run.recorder,
+    ...(adapter
+      ? {
+          adapterBridge: (upstream: string) =>
+            startBridge({
+              adapter: adapter.adapter,
+              secrets: adapter.secrets,
+              upstream,
+              http,
+              redactor: run.redactor,
+              log: (line) => appendFileSync(run.files.logOf("bridge"), `${line}\n`),
+            }),
+        }
+      : {}),
   });
+  if (!adapter) return stack;
+  try {
+    run.say(`probing the adapter with read-only calls (sign-in, catalogue, discovery)`);
+    const checks = await probeAdapter({
+      adapter: adapter.adapter,
+      secrets: adapter.secrets,
+      upstream:
+        stack.linkUrls["citizen-gateway"] + new URL(adapter.adapter.baseUrl).pathname.replace(/\/$/, ""),
+      http,
+      redactor: run.redactor,
+    });
+    run.say(`  ${checks.map((c) => `${c.operation} ${c.status} (${c.ms} ms)`).join(", ")}`);
+    return stack;
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
 };
 
 /** What the scenarios are told (`PH_PLAN`): the stack's URLs, the compiled scenarios and the fatal limits. */
@@ -369,7 +442,14 @@ const reconcileRun = async (
 const writeRunMeta = (
   plan: RunPlan,
   run: Run,
-  o: { result: EngineResult; load: Load; watch: Watch; toxiproxyVersion: string; bundleHash: string },
+  o: {
+    result: EngineResult;
+    load: Load;
+    watch: Watch;
+    toxiproxyVersion: string;
+    bundleHash: string;
+    inputFiles: readonly string[];
+  },
 ): void => {
   const { config, compiled, profile } = plan;
   const { result } = o;
@@ -410,6 +490,7 @@ const writeRunMeta = (
       faultPlan: plan.faults,
       scenarioBundleHash: o.bundleHash,
       seed: config.seed,
+      inputFiles: [...plan.inputFiles, ...o.inputFiles],
     }),
   };
   writeFileSync(run.files.meta, `${JSON.stringify(meta, null, 2)}\n`);

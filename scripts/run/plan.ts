@@ -1,10 +1,11 @@
+import { type LoadedAdapter, loadAdapterTarget } from "../../adapters/target.js";
 import type { FaultPlan } from "../../chaos/plan.js";
 import { targetLinks } from "../../chaos/target-links.js";
 import { environmentError, inputError } from "../../kernel/errors.js";
 import { type CompiledProfile, compileProfile, sizeForFaults } from "../../scenarios/profiles/compile.js";
 import type { Profile } from "../../scenarios/profiles/schema.js";
 import type { Slo } from "../../scenarios/slo/schema.js";
-import { resolveFaultPlan, resolveProfile, resolveSlo } from "../config/named.js";
+import { resolveFaultPlan, resolveProfile, resolveSlo, sourceFile } from "../config/named.js";
 import type { RunConfig } from "../config/run-config.js";
 import {
   describeLimits,
@@ -31,6 +32,10 @@ export interface RunPlan {
   targetLabel: string;
   /** The load's peak sockets against this machine's open-file limit and local port range. */
   sockets: SocketBudget;
+  /** The adapter a URL target speaks through (validated, its secrets found), or null. */
+  adapter: LoadedAdapter | null;
+  /** The input files the plan read (profile, fault plan, SLO, adapter), for the fingerprint. */
+  inputFiles: string[];
 }
 
 /**
@@ -56,9 +61,14 @@ export const buildRunPlan = (config: RunConfig, limits: MachineLimits = readMach
   const problems: string[] = [];
 
   let targetLabel = `mock (${config.target.kind === "mock" ? config.target.variant : ""})`;
+  let adapter: LoadedAdapter | null = null;
   if (config.target.kind === "url") {
     checkTargetUrl(config.target.baseUrl, config.target.allowHosts);
     targetLabel = config.target.baseUrl;
+    if (config.target.adapter !== undefined) {
+      adapter = loadAdapterTarget(config.target.adapter, config.target.baseUrl);
+      targetLabel = `${config.target.baseUrl} (adapter ${adapter.adapter.name})`;
+    }
   }
   const available = new Set<string>(targetLinks(config.target));
   faults.value.faults.forEach((f, i) => {
@@ -112,5 +122,12 @@ export const buildRunPlan = (config: RunConfig, limits: MachineLimits = readMach
     sloSource: slo.source,
     targetLabel,
     sockets,
+    adapter,
+    inputFiles: [
+      sourceFile("profile", profile.source),
+      sourceFile("faults", faults.source),
+      sourceFile("slo", slo.source),
+      adapter?.file ?? null,
+    ].filter((f): f is string => f !== null),
   };
 };

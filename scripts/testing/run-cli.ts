@@ -59,9 +59,10 @@ export interface FinishedRun {
 export const cliAsync = (
   args: readonly string[],
   timeoutMs = 300_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), ...args], { cwd: root });
+    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), ...args], { cwd: root, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => {
