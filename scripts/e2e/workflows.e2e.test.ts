@@ -109,6 +109,7 @@ describe("workflows against mock --dialect vendor-a, through its adapter", () =>
     expect(record.fingerprint.harnessVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(record.rerun).toContain("--seed 4242");
     expect(record.rerun).toContain("--auth-ref QD-42/2026");
+    expect(readFileSync(join(runDir, "inspection.md"), "utf8")).toMatch(/^# Inspection QD-42\/2026: /);
   });
 
   it("certify: a signed certificate; edge faults cannot exercise failover, so not certified; --verify checks it", async () => {

@@ -94,10 +94,47 @@ const inspectionRecord = (run: WorkflowRun, f: InspectFlags, authRef: string): I
   };
 };
 
+/** `inspection.md`: the record for the inspection's file, readable without tools. */
+export const renderInspection = (r: Inspection): string =>
+  [
+    `# Inspection ${r.authorisationRef}: ${r.outcome ?? "no verdict"}`,
+    "",
+    "| | |",
+    "|---|---|",
+    `| authorisation | ${r.authorisationRef} |`,
+    `| inspector | ${r.inspector} (on ${r.machine}) |`,
+    `| from – to | ${r.startedAt} – ${r.finishedAt} |`,
+    `| target | ${r.target.label} |`,
+    `| battery | ${r.battery.name} ${r.battery.version} |`,
+    `| fault plan | ${r.faultPlan.name} (${r.faultPlan.faults} faults, seed ${r.seed}, not known to the target in advance) |`,
+    `| harness | ${r.fingerprint.harnessVersion ?? "?"}, git ${r.fingerprint.gitRevision ?? "unknown"}, Node ${r.fingerprint.node} |`,
+    `| tools | ${Object.entries(r.fingerprint.tools)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")} |`,
+    "",
+    "## Required criteria",
+    "",
+    ...r.required.map((q) => `- **${q.result}** ${q.id}${q.reason === undefined ? "" : `: ${q.reason}`}`),
+    "",
+    "## Input files (SHA-256)",
+    "",
+    ...Object.entries(r.fingerprint.inputFiles ?? {}).map(([f, h]) => `- \`${f}\` ${h}`),
+    "",
+    "## Run it again",
+    "",
+    "```sh",
+    r.rerun,
+    "```",
+    "",
+    "The verdict and every criterion are in `report.html` and `report.md` beside this file.",
+    "",
+  ].join("\n");
+
 /**
  * `inspect`: a surprise inspection. A short, safe battery with a fault plan drawn from a fresh seed the
  * target did not see in advance; records the authorisation reference, who ran it, when and against what,
- * and a fingerprint to rerun it from (`inspection.json` in the run directory, beside the reports).
+ * and a fingerprint to rerun it from (`inspection.json` and `inspection.md` in the run directory, beside the
+ * reports).
  */
 export const inspectCommand = async (f: InspectFlags, say: (line: string) => void): Promise<number> => {
   const authRef = f.authRef?.trim() ?? "";
@@ -112,6 +149,7 @@ export const inspectCommand = async (f: InspectFlags, say: (line: string) => voi
   const record = inspectionRecord(run, f, authRef);
   const file = join(run.runDir, "inspection.json");
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(join(run.runDir, "inspection.md"), renderInspection(record));
   const code = workflowExitCode(run);
   if (f.json) {
     say(JSON.stringify({ ...record, runDir: run.runDir, exitCode: code }));
