@@ -66,6 +66,11 @@ describe("workflows against mock --dialect vendor-a, through its adapter", () =>
     expect((xml.match(/<testcase /g) ?? []).length).toBe(verdict.criteria.length);
     expect(xml).toContain('<property name="battery" value="gate 2026.1"/>');
     expect(readFileSync(g.summary, "utf8")).toMatch(/^# Release gate: PASSED \(exit 0\)/);
+    // The vendor's metrics are read where the adapter says (metricsPath), directly, not through the bridge.
+    const meta = JSON.parse(readFileSync(join(g.runDir, "run.json"), "utf8")) as {
+      metrics: { url: string | null; reason: string | null };
+    };
+    expect(meta.metrics).toEqual({ url: `${mock.origin}/metrics`, reason: null });
     // The bench records the gate's wall time against its 90 s goal; here only a generous bound.
     expect(g.wallS).toBeLessThan(180);
   });

@@ -313,11 +313,19 @@ const startProbes = async (
   const metricsBase =
     stack.partUrls.gateway ??
     (config.target.kind === "url" ? config.target.baseUrl.replace(/\/$/, "") : stack.citizenUrl);
-  const metricsUrl = `${metricsBase}/metrics`;
-  const metricsProblem = await probeMetrics(metricsUrl, 1000, http);
+  // An adapter says where the vendor's metrics are (`metricsPath`, from the base URL's origin): read there,
+  // directly, not through the bridge and the faulted link.
+  const metricsPath = plan.adapter?.adapter.metricsPath;
+  const metricsUrl = plan.adapter
+    ? metricsPath === undefined
+      ? null
+      : new URL(metricsPath, new URL(plan.adapter.adapter.baseUrl).origin).href
+    : `${metricsBase}/metrics`;
+  const metricsProblem =
+    metricsUrl === null ? "the adapter names no metricsPath" : await probeMetrics(metricsUrl, 1000, http);
   const runLimitMs = (plan.compiled.durationS + 120) * 1000;
   const scraper =
-    metricsProblem === null
+    metricsProblem === null && metricsUrl !== null
       ? new MetricsScraper({ url: metricsUrl, file: run.files.metrics, maxDurationMs: runLimitMs, http })
       : null;
   scraper?.start();
@@ -332,7 +340,7 @@ const startProbes = async (
     scraper,
     cpu,
     metricsProbe:
-      metricsProblem === null
+      metricsProblem === null && metricsUrl !== null
         ? { url: metricsUrl, reason: null }
         : { url: null, reason: `the target has no usable metrics endpoint (${metricsProblem})` },
     stopScraper,
