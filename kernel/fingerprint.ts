@@ -29,7 +29,7 @@ export const Fingerprint = z.object({
 });
 export type Fingerprint = z.infer<typeof Fingerprint>;
 
-export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+export const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
 /** The checkout's git revision (`short`: abbreviated), or null outside a git checkout. */
 export const gitRevision = (short = false): string | null => {
@@ -73,7 +73,7 @@ export const hashInputFiles = (files: readonly string[]): Record<string, string>
   const out: Record<string, string> = {};
   for (const f of files) {
     const rel = relative(root, f);
-    out[rel.startsWith("..") ? f : rel] = createHash("sha256").update(readFileSync(f)).digest("hex");
+    out[rel.startsWith("..") ? f : rel] = sha256(readFileSync(f));
   }
   return out;
 };

@@ -9,7 +9,8 @@ export interface RequiredResult {
   reason?: string;
 }
 
-const matches = (wanted: string, id: string): boolean => {
+/** Whether a verdict's criterion `id` is what `wanted` (an id or a generated family's pattern) names. */
+export const requiredMatches = (wanted: string, id: string): boolean => {
   if (wanted === id) return true;
   // A generated family named by its pattern (`slo-<step>-<stat>`) requires any one of its criteria.
   const family = criteriaCatalogue.find((e) => e.id === wanted && e.pattern !== undefined);
@@ -22,7 +23,7 @@ const matches = (wanted: string, id: string): boolean => {
  * member makes it failed, otherwise any not-judged or absent one a miss, otherwise passed.
  */
 export const requiredCriterion = (criteria: readonly Criterion[], wanted: string): RequiredResult => {
-  const found = criteria.filter((c) => matches(wanted, c.id));
+  const found = criteria.filter((c) => requiredMatches(wanted, c.id));
   if (found.length === 0)
     return { id: wanted, result: "missed", reason: "the verdict has no such criterion" };
   if (found.some((c) => c.status === "failed")) return { id: wanted, result: "failed" };

@@ -1,5 +1,5 @@
 import { catalogueEntry } from "../verdict/catalogue.js";
-import type { RequiredResult } from "../verdict/required.js";
+import { type RequiredResult, requiredMatches } from "../verdict/required.js";
 import type { Verdict } from "../verdict/schema.js";
 import { escapeXml as esc } from "./svg-chart.js";
 
@@ -18,14 +18,9 @@ export const renderJunit = (
   v: Verdict,
   battery?: { label: string; required: readonly RequiredResult[] },
 ): string => {
-  const missed = new Map(
-    (battery?.required ?? []).filter((r) => r.result === "missed").map((r) => [r.id, r]),
-  );
-  const isMissed = (id: string) =>
-    [...missed.keys()].some((m) => m === id || catalogueEntry(m)?.pattern?.test(id));
-  const absent = [...missed.values()].filter(
-    (r) => !v.criteria.some((c) => c.id === r.id || catalogueEntry(r.id)?.pattern?.test(c.id)),
-  );
+  const missed = (battery?.required ?? []).filter((r) => r.result === "missed");
+  const isMissed = (id: string) => missed.some((r) => requiredMatches(r.id, id));
+  const absent = missed.filter((r) => !v.criteria.some((c) => requiredMatches(r.id, c.id)));
   const failures =
     v.criteria.filter((c) => c.status === "failed" || (c.status === "not-judged" && isMissed(c.id))).length +
     absent.length;

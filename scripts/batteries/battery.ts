@@ -90,6 +90,13 @@ export const loadBattery = (nameOrFile: string, workflow: Battery["workflow"]): 
   return { battery, file };
 };
 
+/** A built-in name (`default`, `random`, `random:7`) rather than a file, which is relative to the battery. */
+const isBuiltinName = (v: string): boolean => /^[a-z0-9-]+(:\d+)?$/.test(v);
+
+/** The battery's fault plan for a target: the mock's, or the one for a portal at a URL. */
+const faultsFor = (battery: Battery, target: Target): string =>
+  target.kind === "mock" ? battery.faults.mock : battery.faults.url;
+
 /** The run config a battery makes for a target; `scale` and `seed` from the command line when given. */
 export const batteryRunConfig = (
   loaded: LoadedBattery,
@@ -98,13 +105,12 @@ export const batteryRunConfig = (
 ): RunConfig => {
   const { battery, file } = loaded;
   const dir = dirname(file);
-  const named = (v: string) => (/^[a-z0-9-]+(:\d+)?$/.test(v) ? v : resolve(dir, v));
-  const faults = target.kind === "mock" ? battery.faults.mock : battery.faults.url;
+  const named = (v: string) => (isBuiltinName(v) ? v : resolve(dir, v));
   const config = {
     schemaVersion: runConfigSchemaVersion,
     target,
     profile: named(battery.profile),
-    faults: named(faults),
+    faults: named(faultsFor(battery, target)),
     slo: named(battery.slo),
     scale: o.scale ?? battery.scale,
     seed: o.seed,
@@ -120,15 +126,4 @@ export const batteryRunConfig = (
       "hint: --scale and --seed must keep the battery within its safety limits",
     );
   return parsed.data;
-};
-
-/** The files a battery's run reads, for the fingerprint (built-in names resolve to their files). */
-export const batteryFiles = (loaded: LoadedBattery, target: Target): string[] => {
-  const dir = dirname(loaded.file);
-  const { battery } = loaded;
-  const faults = target.kind === "mock" ? battery.faults.mock : battery.faults.url;
-  return [
-    loaded.file,
-    ...[battery.profile, faults].filter((v) => !/^[a-z0-9-]+(:\d+)?$/.test(v)).map((v) => resolve(dir, v)),
-  ];
 };

@@ -194,44 +194,32 @@ const startTargetStack = async (
         ? "starting toxiproxy and the mock portal"
         : "starting toxiproxy in front of the target",
   );
-  const stack = await startStack({
+  // The probes run on the upstream the bridge is given, before it starts: a failure there is a failed stack
+  // start, so the stack stops what it started.
+  const adapterBridge = adapter
+    ? async (upstream: string) => {
+        const o = {
+          adapter: adapter.adapter,
+          secrets: adapter.secrets,
+          upstream,
+          http,
+          redactor: run.redactor,
+        };
+        run.say("probing the adapter with read-only calls (sign-in, catalogue, discovery)");
+        const checks = await probeAdapter(o);
+        run.say(`  ${checks.map((c) => `${c.operation} ${c.status} (${c.ms} ms)`).join(", ")}`);
+        return startBridge({ ...o, log: (line) => appendFileSync(run.files.logOf("bridge"), `${line}\n`) });
+      }
+    : undefined;
+  return startStack({
     runId: run.runId,
     runDir: run.runDir,
     target: plan.config.target,
     seed: plan.config.seed,
     toxiproxyBinary,
     recorder: run.recorder,
-    ...(adapter
-      ? {
-          adapterBridge: (upstream: string) =>
-            startBridge({
-              adapter: adapter.adapter,
-              secrets: adapter.secrets,
-              upstream,
-              http,
-              redactor: run.redactor,
-              log: (line) => appendFileSync(run.files.logOf("bridge"), `${line}\n`),
-            }),
-        }
-      : {}),
+    ...(adapterBridge ? { adapterBridge } : {}),
   });
-  if (!adapter) return stack;
-  try {
-    run.say(`probing the adapter with read-only calls (sign-in, catalogue, discovery)`);
-    const checks = await probeAdapter({
-      adapter: adapter.adapter,
-      secrets: adapter.secrets,
-      upstream:
-        stack.linkUrls["citizen-gateway"] + new URL(adapter.adapter.baseUrl).pathname.replace(/\/$/, ""),
-      http,
-      redactor: run.redactor,
-    });
-    run.say(`  ${checks.map((c) => `${c.operation} ${c.status} (${c.ms} ms)`).join(", ")}`);
-    return stack;
-  } catch (e) {
-    await stack.stop();
-    throw e;
-  }
 };
 
 /** What the scenarios are told (`PH_PLAN`): the stack's URLs, the compiled scenarios and the fatal limits. */
@@ -298,6 +286,21 @@ const startEngineAndProbes = async (
 };
 
 /**
+ * Where the target's metrics are: the mock gateway's own port, a URL target's `/metrics`, or the vendor's
+ * `metricsPath` from the adapter's origin (null when it names none). Read directly, never through the bridge.
+ */
+const targetMetricsUrl = (plan: RunPlan, stack: Stack): string | null => {
+  const { target } = plan.config;
+  if (plan.adapter) {
+    const path = plan.adapter.adapter.metricsPath;
+    return path === undefined ? null : new URL(path, new URL(plan.adapter.adapter.baseUrl).origin).href;
+  }
+  const base =
+    stack.partUrls.gateway ?? (target.kind === "url" ? target.baseUrl.replace(/\/$/, "") : stack.citizenUrl);
+  return `${base}/metrics`;
+};
+
+/**
  * The target's /metrics (queue, failover, sync figures), sampled from just before the load starts, and the
  * engine's CPU. The metrics are read directly, as an operator's monitoring would, not through the citizen link
  * the faults may cut.
@@ -309,18 +312,7 @@ const startProbes = async (
   started: StartedEngine,
   http: GuardedHttp,
 ): Promise<Load> => {
-  const { config } = plan;
-  const metricsBase =
-    stack.partUrls.gateway ??
-    (config.target.kind === "url" ? config.target.baseUrl.replace(/\/$/, "") : stack.citizenUrl);
-  // An adapter says where the vendor's metrics are (`metricsPath`, from the base URL's origin): read there,
-  // directly, not through the bridge and the faulted link.
-  const metricsPath = plan.adapter?.adapter.metricsPath;
-  const metricsUrl = plan.adapter
-    ? metricsPath === undefined
-      ? null
-      : new URL(metricsPath, new URL(plan.adapter.adapter.baseUrl).origin).href
-    : `${metricsBase}/metrics`;
+  const metricsUrl = targetMetricsUrl(plan, stack);
   const metricsProblem =
     metricsUrl === null ? "the adapter names no metricsPath" : await probeMetrics(metricsUrl, 1000, http);
   const runLimitMs = (plan.compiled.durationS + 120) * 1000;

@@ -6,7 +6,7 @@ import { buildCertificate, writeCertificate } from "../../reports/certificate/bu
 import { verifyCertificate } from "../../reports/certificate/verify.js";
 import { loadBattery } from "../batteries/battery.js";
 import { adapterBaseUrl } from "./adapter-base-url.js";
-import { describeRun, runWorkflow, type WorkflowFlags } from "./run-workflow.js";
+import { describeRun, runSummary, runWorkflow, type WorkflowFlags } from "./run-workflow.js";
 
 export interface CertifyFlags extends WorkflowFlags {
   /** Ed25519 private key (PKCS#8 PEM) to sign the certificate with. */
@@ -21,12 +21,7 @@ export interface CertifyFlags extends WorkflowFlags {
 export const certifyCommand = async (f: CertifyFlags, say: (line: string) => void): Promise<number> => {
   if (f.signKey !== undefined && !existsSync(f.signKey))
     throw inputError(`--sign-key: ${f.signKey}: no such file`, "hint: an Ed25519 private key in PKCS#8 PEM");
-  const quiet = f.json ? () => {} : say;
-  const run = await runWorkflow(
-    { workflow: "certify", defaultSeed: () => 20250701, adapterBaseUrl },
-    f,
-    quiet,
-  );
+  const run = await runWorkflow({ workflow: "certify", defaultSeed: () => 20250701, adapterBaseUrl }, f, say);
   if ("interrupted" in run) return ExitCode.interrupted;
   const cert = await buildCertificate(run.runDir, {
     name: run.battery.name,
@@ -39,17 +34,12 @@ export const certifyCommand = async (f: CertifyFlags, say: (line: string) => voi
     f.signKey === undefined ? {} : { signKeyPem: f.signKey },
   );
   const certified = written.certificate.outcome === "certified";
-  const code =
-    run.exitCode === ExitCode.interrupted ? run.exitCode : certified ? ExitCode.passed : ExitCode.failed;
+  const code = certified ? ExitCode.passed : ExitCode.failed;
   if (f.json) {
     say(
       JSON.stringify({
-        workflow: "certify",
-        battery: { name: run.battery.name, version: run.battery.version },
-        target: run.plan.targetLabel,
-        runDir: run.runDir,
+        ...runSummary("certify", run),
         outcome: written.certificate.outcome,
-        required: run.required,
         certificate: written.json,
         html: written.html,
         signed: written.certificate.signature !== undefined,

@@ -6,6 +6,7 @@ import { renderJunit } from "../../reports/writers/junit.js";
 import { adapterBaseUrl } from "./adapter-base-url.js";
 import {
   describeRun,
+  runSummary,
   runWorkflow,
   type WorkflowFlags,
   type WorkflowRun,
@@ -42,8 +43,7 @@ export const gateMarkdown = (run: WorkflowRun, exitCode: number, wallS: number):
  */
 export const gateCommand = async (f: GateFlags, say: (line: string) => void): Promise<number> => {
   const began = performance.now();
-  const quiet = f.json ? () => {} : say;
-  const run = await runWorkflow({ workflow: "gate", defaultSeed: () => 20250701, adapterBaseUrl }, f, quiet);
+  const run = await runWorkflow({ workflow: "gate", defaultSeed: () => 20250701, adapterBaseUrl }, f, say);
   if ("interrupted" in run) return ExitCode.interrupted;
   const code = workflowExitCode(run);
   const wallS = (performance.now() - began) / 1000;
@@ -62,12 +62,8 @@ export const gateCommand = async (f: GateFlags, say: (line: string) => void): Pr
   if (f.json) {
     say(
       JSON.stringify({
-        workflow: "gate",
-        battery: { name: run.battery.name, version: run.battery.version },
-        target: run.plan.targetLabel,
-        runDir: run.runDir,
+        ...runSummary("gate", run),
         outcome: run.verdict?.outcome ?? null,
-        required: run.required,
         exitCode: code,
         wallS: Math.round(wallS * 10) / 10,
         junit,

@@ -143,8 +143,7 @@ export const inspectCommand = async (f: InspectFlags, say: (line: string) => voi
       "inspect: --auth-ref: missing: an inspection records the authorisation it runs under",
       'hint: give the decision or order number, e.g. --auth-ref "QD-123/2026"',
     );
-  const quiet = f.json ? () => {} : say;
-  const run = await runWorkflow({ workflow: "inspect", defaultSeed: freshSeed, adapterBaseUrl }, f, quiet);
+  const run = await runWorkflow({ workflow: "inspect", defaultSeed: freshSeed, adapterBaseUrl }, f, say);
   if ("interrupted" in run) return ExitCode.interrupted;
   const record = inspectionRecord(run, f, authRef);
   const file = join(run.runDir, "inspection.json");

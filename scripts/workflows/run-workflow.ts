@@ -7,13 +7,7 @@ import { type RequiredResult, requiredCriterion } from "../../reports/verdict/re
 import type { Verdict } from "../../reports/verdict/schema.js";
 import { criterionLine } from "../../reports/writers/criterion-line.js";
 import type { Lang } from "../../reports/writers/i18n.js";
-import {
-  type Battery,
-  batteryFiles,
-  batteryRunConfig,
-  type LoadedBattery,
-  loadBattery,
-} from "../batteries/battery.js";
+import { type Battery, batteryRunConfig, type LoadedBattery, loadBattery } from "../batteries/battery.js";
 import { requireConsent } from "../commands/consent.js";
 import { renderPlanSummary } from "../commands/plan.js";
 import type { Target } from "../config/run-config.js";
@@ -91,8 +85,9 @@ export const freshSeed = (): number => randomInt(1, 2 ** 32 - 1);
 export const runWorkflow = async (
   spec: WorkflowSpec,
   f: WorkflowFlags,
-  say: (line: string) => void,
+  sayAlways: (line: string) => void,
 ): Promise<WorkflowRun | { interrupted: true }> => {
+  const say = f.json ? () => {} : sayAlways;
   const loaded: LoadedBattery = loadBattery(f.battery ?? spec.workflow, spec.workflow);
   const target = workflowTarget(f, spec.adapterBaseUrl);
   const scale = number("scale", f.scale);
@@ -119,7 +114,8 @@ export const runWorkflow = async (
       say,
       signal,
       lang: f.lang,
-      inputFiles: batteryFiles(loaded, target),
+      // The plan hashes the profile, fault plan, SLO and adapter it read; the battery file is the workflow's.
+      inputFiles: [loaded.file],
     });
     const criteria = result.verdict?.criteria ?? [];
     outcome = {
@@ -157,6 +153,15 @@ export const describeRun = (run: WorkflowRun): string[] => {
   );
   return lines;
 };
+
+/** The fields every workflow's `--json` document starts with. */
+export const runSummary = (workflow: Battery["workflow"], run: WorkflowRun) => ({
+  workflow,
+  battery: { name: run.battery.name, version: run.battery.version },
+  target: run.plan.targetLabel,
+  runDir: run.runDir,
+  required: run.required,
+});
 
 /** Exit code of a workflow: the run's, except that a required criterion missed or failed is a failure (1). */
 export const workflowExitCode = (run: WorkflowRun): ExitCodeValue => {
