@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import type { Stack } from "../chaos/stack.js";
 import { runFiles } from "../kernel/run-files.js";
@@ -137,7 +138,7 @@ const runRung = async (
   const cpu = cpuShares(before, sample(), measuredS);
   const engineAfter = cpuSeconds(engine.engine.pid);
   await engine.engine.finished;
-  if (pinned) for (const [, pid] of procs) setAffinity(pid, "0,1");
+  if (pinned) for (const [, pid] of procs) setAffinity(pid, `0-${cpus().length - 1}`);
   const summary = JSON.parse(readFileSync(files.summary, "utf8")) as unknown;
   const requests = summaryFigure(summary, "http_reqs", "count");
   return {
