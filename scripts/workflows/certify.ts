@@ -38,7 +38,7 @@ export const certifyCommand = async (f: CertifyFlags, say: (line: string) => voi
   if (f.json) {
     say(
       JSON.stringify({
-        ...runSummary("certify", run),
+        ...runSummary(run),
         outcome: written.certificate.outcome,
         certificate: written.json,
         html: written.html,

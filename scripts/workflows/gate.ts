@@ -62,7 +62,7 @@ export const gateCommand = async (f: GateFlags, say: (line: string) => void): Pr
   if (f.json) {
     say(
       JSON.stringify({
-        ...runSummary("gate", run),
+        ...runSummary(run),
         outcome: run.verdict?.outcome ?? null,
         exitCode: code,
         wallS: Math.round(wallS * 10) / 10,

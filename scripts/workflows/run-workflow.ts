@@ -154,9 +154,9 @@ export const describeRun = (run: WorkflowRun): string[] => {
   return lines;
 };
 
-/** The fields every workflow's `--json` document starts with. */
-export const runSummary = (workflow: Battery["workflow"], run: WorkflowRun) => ({
-  workflow,
+/** The fields every workflow's `--json` document starts with (the battery is the workflow's own). */
+export const runSummary = (run: WorkflowRun) => ({
+  workflow: run.battery.workflow,
   battery: { name: run.battery.name, version: run.battery.version },
   target: run.plan.targetLabel,
   runDir: run.runDir,
