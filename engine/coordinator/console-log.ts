@@ -10,14 +10,18 @@ export class ConsoleLog {
     this.out = file ? createWriteStream(file) : null;
   }
 
+  /** One write per batch: a write per line cost a file-system request (and a thread-pool wake-up) each. */
   write(logs: readonly LogLine[]): void {
+    if (logs.length === 0) return;
+    let text = "";
     for (const l of logs) {
       const time = new Date(l.timeMs).toISOString();
-      if (this.out)
-        this.out.write(`${JSON.stringify({ level: l.level, msg: l.msg, source: "console", time })}\n`);
-      else
-        process.stderr.write(`time="${time}" level=${l.level} msg=${JSON.stringify(l.msg)} source=console\n`);
+      text += this.out
+        ? `${JSON.stringify({ level: l.level, msg: l.msg, source: "console", time })}\n`
+        : `time="${time}" level=${l.level} msg=${JSON.stringify(l.msg)} source=console\n`;
     }
+    if (this.out) this.out.write(text);
+    else process.stderr.write(text);
   }
 
   async close(): Promise<void> {

@@ -35,6 +35,14 @@ export interface EngineIo {
 }
 
 /**
+ * How often a worker ships its samples. Every shipment wakes this thread and, through the results file and
+ * the console file, the thread pool; at 100 ms (rather than 20) the engine spent 0.006–0.012 ms less CPU per
+ * request on the journeys (bench journey-rate). Thresholds run every 2 s and the live line reads shared
+ * counters, so nothing waits on a shipment longer than that.
+ */
+const sampleFlushMs = 100;
+
+/**
  * The coordinator's work (merging, aggregating, writing the results) can wait; the workers' cannot: a late
  * start is a measurement error. Once the workers exist, this thread (and the thread pool it then starts for
  * compression and file writes) runs at a lower priority, so on a shared core the scheduler runs the workers
@@ -145,7 +153,7 @@ export const runEngine = async (config: EngineConfig, io: EngineIo): Promise<Eng
       options,
       exposedOptions: exposed,
       counters: counters.buffer,
-      flushEveryMs: 20,
+      flushEveryMs: sampleFlushMs,
     }));
     lowerOwnPriority();
     const initError = await pool.ready();

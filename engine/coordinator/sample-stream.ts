@@ -1,5 +1,5 @@
 import { builtinMetrics, httpTrendOrder, type MetricDef } from "../metrics/builtin.js";
-import { isAscii, pointTail, type ResultsWriter } from "../output/results-writer.js";
+import { pointTail, type ResultsWriter } from "../output/results-writer.js";
 import { Rec, recordLength } from "../runtime/samples.js";
 import type { FromWorker } from "../worker/protocol.js";
 import { type Aggregator, type MetricState, newTagSet, type TagSet } from "./aggregator.js";
@@ -11,7 +11,7 @@ import { type Aggregator, type MetricState, newTagSet, type TagSet } from "./agg
  */
 type BatchMessage = Extract<FromWorker, { type: "batch" }>;
 
-type Tags = TagSet & { tail?: string; ascii?: boolean };
+type Tags = TagSet & { tail?: Buffer };
 
 interface Queued {
   samples: Float64Array;
@@ -26,6 +26,8 @@ interface OwnSample {
   value: number;
   tags: Tags;
 }
+
+const noTail = Buffer.alloc(0);
 
 const recordSize = (type: number): number =>
   type === Rec.point
@@ -173,11 +175,8 @@ export class SampleStream {
     if (ownAt > 0) this.own = this.own.slice(ownAt);
   }
 
-  private tail(t: Tags): string {
-    if (t.tail === undefined) {
-      t.tail = pointTail(t.json);
-      t.ascii = isAscii(t.json);
-    }
+  private tail(t: Tags): Buffer {
+    t.tail ??= pointTail(t.json);
     return t.tail;
   }
 
@@ -189,7 +188,7 @@ export class SampleStream {
     const w = this.writer;
     if (w) {
       w.declare(m);
-      w.point(w.head(m.def.name), w.time(timeMs), value, this.tail(tags), tags.ascii === true);
+      w.point(w.head(m.def.name), w.time(timeMs), value, this.tail(tags));
     }
   }
 
@@ -209,14 +208,13 @@ export class SampleStream {
     this.lastTimeMs = timeMs;
     const w = this.writer;
     const time = w ? w.time(timeMs) : "";
-    const tail = w ? this.tail(tags) : "";
-    const ascii = tags.ascii === true;
+    const tail = w ? this.tail(tags) : noTail;
     const out = (m: MetricState, v: number) => {
       this.samples++;
       this.agg.add(m, v, tags);
       if (w) {
         w.declare(m);
-        w.point(w.head(m.def.name), time, v, tail, ascii);
+        w.point(w.head(m.def.name), time, v, tail);
       }
     };
     if (type === Rec.http) {
