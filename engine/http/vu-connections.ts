@@ -61,6 +61,8 @@ export interface WireResponse {
 export interface Exchange {
   method: string;
   url: URL;
+  /** `url.origin`, read once. */
+  origin: string;
   /** Flat list name, value, name, value … */
   headers: string[];
   body: string | Uint8Array | null;
@@ -396,7 +398,7 @@ export class VuConnections {
 
   /** Sends one request; its exchange's `done` runs once, with the answer or the failure. */
   send(x: Exchange, mayRetry = true): void {
-    const conn = this.pick(x.url.origin);
+    const conn = this.pick(x.origin);
     idleConns.remove(conn);
     const reused = conn.socket !== null && !conn.socket.destroyed;
     conn.busy = true;

@@ -25,6 +25,7 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 export class HttpCall implements Exchange {
   method: string;
   url: URL;
+  origin: string;
   body: string | Uint8Array | null;
   readonly headers: string[];
   readonly timeoutMs: number;
@@ -44,6 +45,7 @@ export class HttpCall implements Exchange {
   ) {
     this.method = req.method;
     this.url = req.url;
+    this.origin = req.origin;
     this.body = req.body;
     this.headers = req.headers;
     this.timeoutMs = req.timeoutMs;
@@ -115,6 +117,7 @@ export class HttpCall implements Exchange {
     }
     this.hop++;
     this.url = next;
+    this.origin = next.origin;
     this.urlText = next.toString();
     this.hopName = this.urlText;
     this.go();

@@ -25,12 +25,19 @@ const supportedParams = new Set([
 const knownUnsupportedParams = new Set(["cookies", "jar", "auth", "compression"]);
 const defaultTimeoutMs = 60_000;
 
-const urlCache = new Map<string, URL>();
-const parseUrl = (text: string): URL | null => {
+/** A parsed URL and its origin (which `URL.origin` builds anew, a string to hash, on every read). */
+export interface ParsedUrl {
+  url: URL;
+  origin: string;
+}
+
+const urlCache = new Map<string, ParsedUrl>();
+const parseUrl = (text: string): ParsedUrl | null => {
   let u = urlCache.get(text);
   if (u) return u;
   try {
-    u = new URL(text);
+    const url = new URL(text);
+    u = { url, origin: url.origin };
   } catch {
     return null;
   }
@@ -109,6 +116,7 @@ const errorResponse = (
 export interface PreparedRequest {
   method: string;
   url: URL;
+  origin: string;
   urlText: string;
   name: string;
   /** Flat list name, value, name, value … */
@@ -201,8 +209,9 @@ export const prepareRequest = (
   } catch (e) {
     return Promise.reject(e);
   }
-  const url = parseUrl(urlText);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+  const parsed = parseUrl(urlText);
+  const url = parsed?.url;
+  if (!parsed || !url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     // k6 answers a malformed URL with error code 1020 rather than throwing.
     return Promise.resolve(errorResponse(env, m, urlText, 1020, `invalid URL: ${urlText}`, headerMap));
   }
@@ -217,6 +226,7 @@ export const prepareRequest = (
   return {
     method: m,
     url,
+    origin: parsed.origin,
     urlText,
     name,
     headers,

@@ -6,22 +6,58 @@ import { tagsJson } from "../samples.js";
 
 /**
  * Tag ids of requests, found by URL and then compared field by field: building one long key string per
- * request and hashing it cost more than the comparisons.
+ * request and hashing it cost more than the comparisons. Entries are one class, so the comparisons stay
+ * monomorphic (entries made by object spread each had their own shape, and every lookup missed V8's caches).
  */
-interface TagEntry {
-  scenario: string;
-  phase: string;
-  group: string;
-  vuKey: string;
-  method: string;
-  name: string;
-  status: number;
-  expected: string;
-  errorCode: number;
-  errorMessage: string;
-  tls: string;
-  userKey: string;
-  id: number;
+class TagEntry {
+  scenario = "";
+  phase = "";
+  group = "";
+  vuKey = "";
+  method = "";
+  name = "";
+  status = 0;
+  expected = "";
+  errorCode = 0;
+  errorMessage = "";
+  tls = "";
+  userKey = "";
+  id = -1;
+
+  same(o: TagEntry): boolean {
+    return (
+      this.status === o.status &&
+      this.name === o.name &&
+      this.method === o.method &&
+      this.group === o.group &&
+      this.scenario === o.scenario &&
+      this.expected === o.expected &&
+      this.userKey === o.userKey &&
+      this.errorCode === o.errorCode &&
+      this.errorMessage === o.errorMessage &&
+      this.vuKey === o.vuKey &&
+      this.phase === o.phase &&
+      this.tls === o.tls
+    );
+  }
+
+  copy(id: number): TagEntry {
+    const e = new TagEntry();
+    e.scenario = this.scenario;
+    e.phase = this.phase;
+    e.group = this.group;
+    e.vuKey = this.vuKey;
+    e.method = this.method;
+    e.name = this.name;
+    e.status = this.status;
+    e.expected = this.expected;
+    e.errorCode = this.errorCode;
+    e.errorMessage = this.errorMessage;
+    e.tls = this.tls;
+    e.userKey = this.userKey;
+    e.id = id;
+    return e;
+  }
 }
 
 class RequestTagCache {
@@ -29,8 +65,8 @@ class RequestTagCache {
   private epoch = -1;
   private size = 0;
 
-  /** `key` is the URL and the request's own tags: the list under it then holds a few entries at most. */
-  find(emitterEpoch: number, key: string, probe: Omit<TagEntry, "id">): number | undefined {
+  /** `key` is the URL: the list under it holds a few entries at most (statuses, the request's own tags). */
+  find(emitterEpoch: number, key: string, probe: TagEntry): number | undefined {
     if (emitterEpoch !== this.epoch) {
       this.byUrl.clear();
       this.size = 0;
@@ -38,22 +74,7 @@ class RequestTagCache {
     }
     const list = this.byUrl.get(key);
     if (!list) return undefined;
-    for (const e of list)
-      if (
-        e.status === probe.status &&
-        e.name === probe.name &&
-        e.method === probe.method &&
-        e.group === probe.group &&
-        e.scenario === probe.scenario &&
-        e.expected === probe.expected &&
-        e.userKey === probe.userKey &&
-        e.errorCode === probe.errorCode &&
-        e.errorMessage === probe.errorMessage &&
-        e.vuKey === probe.vuKey &&
-        e.phase === probe.phase &&
-        e.tls === probe.tls
-      )
-        return e.id;
+    for (const e of list) if (e.same(probe)) return e.id;
     return undefined;
   }
 
@@ -75,6 +96,8 @@ class RequestTagCache {
  */
 export class RequestTagger {
   private readonly cache = new RequestTagCache();
+  /** The request being looked up (one object reused: this runs once per request). */
+  private readonly probe = new TagEntry();
 
   constructor(private readonly env: RuntimeEnv) {}
 
@@ -91,22 +114,22 @@ export class RequestTagger {
     userKey: string,
   ): number {
     const errorCode = wire.error ? wire.error.code : httpErrorCode(wire.status);
-    const probe = {
-      scenario: ctx.scenario.name,
-      phase: ctx.phase,
-      group: ctx.group,
-      vuKey: ctx.vu.tagsVersion === 0 ? "" : tagsJson(ctx.vu.tags),
-      method,
-      name,
-      status: wire.status,
-      expected,
-      errorCode,
-      errorMessage: wire.error?.message ?? "",
-      tls: wire.tlsVersion,
-      userKey,
-    };
-    const cacheKey = userKey === "" ? url : `${url}\u0000${userKey}`;
-    const cached = this.cache.find(this.env.emitter.epoch, cacheKey, probe);
+    const probe = this.probe;
+    probe.scenario = ctx.scenario.name;
+    probe.phase = ctx.phase;
+    probe.group = ctx.group;
+    probe.vuKey = ctx.vu.tagsVersion === 0 ? "" : tagsJson(ctx.vu.tags);
+    probe.method = method;
+    probe.name = name;
+    probe.status = wire.status;
+    probe.expected = expected;
+    probe.errorCode = errorCode;
+    probe.errorMessage = wire.error?.message ?? "";
+    probe.tls = wire.tlsVersion;
+    probe.userKey = userKey;
+    // Keyed by the URL alone (the entries compare the request's own tags): the URL string is the one the
+    // request was parsed from, whose hash V8 has already computed; a joined key would be hashed anew.
+    const cached = this.cache.find(this.env.emitter.epoch, url, probe);
     if (cached !== undefined) return cached;
     const tags = baseTags(this.env, ctx);
     tags.method = method;
@@ -120,7 +143,7 @@ export class RequestTagger {
     if (wire.tlsVersion !== "") tags.tls_version = wire.tlsVersion;
     if (userTags) Object.assign(tags, userTags);
     const id = this.env.emitter.tagId(tagsJson(tags));
-    this.cache.add(cacheKey, { ...probe, id });
+    this.cache.add(url, probe.copy(id));
     return id;
   }
 }
