@@ -37,7 +37,7 @@ const unknownAuthority = new Set([
   "CERT_UNTRUSTED",
 ]);
 
-/** Maps an error from dialling or from undici to k6's code and a k6-shaped message. */
+/** Maps an error from dialling or from a VU's connection to k6's code and a k6-shaped message. */
 export const classifyError = (e: unknown, where: { address: string; connected: boolean }): RequestError => {
   if (e instanceof HostRefusedError) {
     return /^\[?[0-9a-f.:]+\]?$/i.test(e.host)
@@ -79,13 +79,13 @@ export const classifyError = (e: unknown, where: { address: string; connected: b
       return { code: errorCodes.dialGeneric, message: `${dial}: socket: too many open files` };
     case "ERR_TLS_CERT_ALTNAME_INVALID":
       return { code: errorCodes.tlsHostMismatch, message: `tls: ${msg}` };
-    case "UND_ERR_SOCKET":
+    case "ERR_ENGINE_EOF":
       return { code: errorCodes.generic, message: where.connected ? "EOF" : `${dial}: ${msg}` };
   }
   if (unknownAuthority.has(code)) return { code: errorCodes.tlsUnknownAuthority, message: `x509: ${msg}` };
   if (code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
     return { code: errorCodes.tlsGeneric, message: `tls: ${msg}` };
-  if (code === "UND_ERR_INFO" || code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH")
+  if (code === "ERR_ENGINE_HTTP_PARSE")
     return { code: errorCodes.generic, message: `malformed HTTP response: ${msg}` };
   return { code: errorCodes.generic, message: msg };
 };

@@ -16,16 +16,25 @@ export const canonicalHeaderName = (name: string): string => {
   return c;
 };
 
-/** undici's raw header list (name, value, name, value …) as a k6 header object. */
-export const headersFromRaw = (raw: ReadonlyArray<Buffer | string>): Record<string, string> => {
+/**
+ * A response's header block (status line, header lines, blank line) as a k6 header object: names in Go's
+ * canonical form, values as UTF-8 text, repeated headers joined with ", ".
+ */
+export const headersFromBlock = (block: Buffer): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i] as Buffer | string;
-    const v = raw[i + 1] as Buffer | string;
-    const name = canonicalHeaderName(typeof n === "string" ? n : n.toString("latin1"));
-    const value = typeof v === "string" ? v : v.toString("utf8");
-    const prev = out[name];
-    out[name] = prev === undefined ? value : `${prev}, ${value}`;
+  const text = block.toString("utf8");
+  let at = text.indexOf("\r\n") + 2;
+  while (at > 1 && at < text.length) {
+    let end = text.indexOf("\r\n", at);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(":", at);
+    if (colon > at && colon < end) {
+      const name = canonicalHeaderName(text.slice(at, colon).trim());
+      const value = text.slice(colon + 1, end).trim();
+      const prev = out[name];
+      out[name] = prev === undefined ? value : `${prev}, ${value}`;
+    }
+    at = end + 2;
   }
   return out;
 };

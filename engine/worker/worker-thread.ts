@@ -4,9 +4,9 @@ import { WorkerEngine } from "./worker-engine.js";
 
 /** The worker thread's entry: one WorkerEngine talking to the coordinator over the parent port. */
 /**
- * Errors made by the engine's own code and its libraries carry no stack in a worker: undici makes one for
- * every socket its idle timer closes, and capturing stacks measured at a tenth of a worker's time when VUs
- * think longer than the idle timeout. The script's errors keep theirs: its realm has its own Error.
+ * Errors made by the engine's own code and Node's sockets carry no stack in a worker: a failing request or
+ * closing socket makes one each, and capturing stacks measured at a tenth of a worker's time when VUs think
+ * longer than the idle timeout. The script's errors keep theirs: its realm has its own Error.
  */
 Error.stackTraceLimit = 0;
 

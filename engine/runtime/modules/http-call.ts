@@ -26,6 +26,7 @@ export class HttpCall implements Exchange {
   method: string;
   url: URL;
   origin: string;
+  path: string;
   body: string | Uint8Array | null;
   readonly headers: string[];
   readonly timeoutMs: number;
@@ -46,6 +47,7 @@ export class HttpCall implements Exchange {
     this.method = req.method;
     this.url = req.url;
     this.origin = req.origin;
+    this.path = req.path;
     this.body = req.body;
     this.headers = req.headers;
     this.timeoutMs = req.timeoutMs;
@@ -118,6 +120,7 @@ export class HttpCall implements Exchange {
     this.hop++;
     this.url = next;
     this.origin = next.origin;
+    this.path = `${next.pathname}${next.search}`;
     this.urlText = next.toString();
     this.hopName = this.urlText;
     this.go();

@@ -25,10 +25,11 @@ const supportedParams = new Set([
 const knownUnsupportedParams = new Set(["cookies", "jar", "auth", "compression"]);
 const defaultTimeoutMs = 60_000;
 
-/** A parsed URL and its origin (which `URL.origin` builds anew, a string to hash, on every read). */
+/** A parsed URL, its origin and its request target (which `URL`'s getters build anew on every read). */
 export interface ParsedUrl {
   url: URL;
   origin: string;
+  path: string;
 }
 
 const urlCache = new Map<string, ParsedUrl>();
@@ -37,7 +38,7 @@ const parseUrl = (text: string): ParsedUrl | null => {
   if (u) return u;
   try {
     const url = new URL(text);
-    u = { url, origin: url.origin };
+    u = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
   } catch {
     return null;
   }
@@ -117,6 +118,7 @@ export interface PreparedRequest {
   method: string;
   url: URL;
   origin: string;
+  path: string;
   urlText: string;
   name: string;
   /** Flat list name, value, name, value … */
@@ -227,6 +229,7 @@ export const prepareRequest = (
     method: m,
     url,
     origin: parsed.origin,
+    path: parsed.path,
     urlText,
     name,
     headers,

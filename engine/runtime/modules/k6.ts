@@ -2,7 +2,8 @@ import { builtinMetrics } from "../../metrics/builtin.js";
 import { currentIteration } from "../context.js";
 import { baseTags, type RuntimeEnv } from "../env.js";
 import { blockingCallError, UnsupportedApiError } from "../errors.js";
-import { tagsJson, tagValue } from "../samples.js";
+import { tagsJson } from "../samples.js";
+import { ScriptTagIds } from "../script-tags.js";
 
 /** The `k6` module: check, group (synchronous functions only), fail, randomSeed; sleep is refused. */
 export const createK6Module = (env: RuntimeEnv, seedRandom: (seed: number) => void) => {
@@ -10,12 +11,7 @@ export const createK6Module = (env: RuntimeEnv, seedRandom: (seed: number) => vo
   const checksId = emitter.metricId(builtinMetrics.checks);
   const groupDurationId = emitter.metricId(builtinMetrics.groupDuration);
 
-  /**
-   * Tag ids of checks by a short key (scenario, phase, group, VU tags, the call's tags in their order, the
-   * check's name): copying the base tags, sorting them and hashing their JSON on every check cost more.
-   */
-  const checkTagIds = new Map<string, number>();
-  let checkTagsEpoch = emitter.epoch;
+  const checkTags = new ScriptTagIds(env);
 
   const check = (value: unknown, sets: unknown, tags?: unknown): boolean => {
     if (typeof sets !== "object" || sets === null)
@@ -23,44 +19,15 @@ export const createK6Module = (env: RuntimeEnv, seedRandom: (seed: number) => vo
     if (tags !== undefined && tags !== null && typeof tags !== "object")
       throw new TypeError("check(value, sets, tags): tags must be an object");
     const ctx = currentIteration();
-    let key = ctx
-      ? `${ctx.scenario.name}\u0001${ctx.phase}\u0001${ctx.group}\u0001${ctx.vu.tagsVersion === 0 ? "" : tagsJson(ctx.vu.tags)}\u0001`
-      : "\u0001";
-    const userTags = tags as Record<string, unknown> | null | undefined;
-    if (userTags) for (const k in userTags) key += `${k}\u0002${tagValue(k, userTags[k])}\u0003`;
+    const own = tags as Record<string, unknown> | null | undefined;
+    const key = checkTags.key(ctx, own);
     let all = true;
     for (const [name, fn] of Object.entries(sets as Record<string, unknown>)) {
       const ok = typeof fn === "function" ? Boolean(fn(value)) : Boolean(fn);
-      emitter.point(checksId, ok ? 1 : 0, checkTagId(ctx, userTags, name, `${key}\u0001${name}`));
+      emitter.point(checksId, ok ? 1 : 0, checkTags.id(key, ctx, own, name));
       if (!ok) all = false;
     }
     return all;
-  };
-
-  const checkTagId = (
-    ctx: ReturnType<typeof currentIteration>,
-    userTags: Record<string, unknown> | null | undefined,
-    name: string,
-    key: string,
-  ): number => {
-    if (checkTagsEpoch !== emitter.epoch || checkTagIds.size > 20_000) {
-      checkTagIds.clear();
-      checkTagsEpoch = emitter.epoch;
-    }
-    let id = checkTagIds.get(key);
-    if (id === undefined) {
-      const base = baseTags(env, ctx);
-      if (userTags) for (const k in userTags) base[k] = tagValue(k, userTags[k]);
-      base.check = name;
-      id = emitter.tagId(tagsJson(base));
-      // The emitter may have started a new tag table for this set: then every cached id is stale.
-      if (checkTagsEpoch !== emitter.epoch) {
-        checkTagIds.clear();
-        checkTagsEpoch = emitter.epoch;
-      }
-      checkTagIds.set(key, id);
-    }
-    return id;
   };
 
   const group = <T>(name: unknown, fn: unknown): T => {

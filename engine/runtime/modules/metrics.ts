@@ -6,8 +6,8 @@ import {
   validMetricName,
 } from "../../metrics/builtin.js";
 import { currentIteration } from "../context.js";
-import { baseTags, type RuntimeEnv } from "../env.js";
-import { tagsJson, tagValue } from "../samples.js";
+import type { RuntimeEnv } from "../env.js";
+import { ScriptTagIds } from "../script-tags.js";
 
 /** `k6/metrics`: Counter, Gauge, Rate and Trend, declared in the init context as k6 requires. */
 export const createMetricsModule = (env: RuntimeEnv) => {
@@ -29,19 +29,19 @@ export const createMetricsModule = (env: RuntimeEnv) => {
     return { id: emitter.metricId(def), def };
   };
 
+  const sampleTags = new ScriptTagIds(env);
+
   const sample = (id: number, def: MetricDef, value: unknown, tags: unknown): void => {
     let v: number;
     if (def.type === "rate") v = value ? 1 : 0;
     else if (typeof value === "number" && Number.isFinite(value)) v = value;
     else if (typeof value === "boolean") v = value ? 1 : 0;
     else throw new TypeError(`${def.name}.add(${String(value)}): the value must be a number`);
-    const base = baseTags(env, currentIteration());
-    if (tags !== undefined && tags !== null) {
-      if (typeof tags !== "object")
-        throw new TypeError(`${def.name}.add(value, tags): tags must be an object`);
-      for (const [k, t] of Object.entries(tags)) base[k] = tagValue(k, t);
-    }
-    emitter.point(id, v, emitter.tagId(tagsJson(base)));
+    if (tags !== undefined && tags !== null && typeof tags !== "object")
+      throw new TypeError(`${def.name}.add(value, tags): tags must be an object`);
+    const ctx = currentIteration();
+    const own = tags as Record<string, unknown> | null | undefined;
+    emitter.point(id, v, sampleTags.id(sampleTags.key(ctx, own), ctx, own));
   };
 
   const metricClass = (type: MetricType) =>
