@@ -174,14 +174,10 @@ export class ResponseParser {
           at = end + 4;
           break;
         }
-        case State.Length: {
-          const n = Math.min(this.remaining, buf.length - at);
-          this.ev.body(buf.subarray(at, at + n));
-          at += n;
-          this.remaining -= n;
+        case State.Length:
+          at = this.passBody(buf, at);
           if (this.remaining === 0) this.finish();
           break;
-        }
         case State.UntilClose:
           this.ev.body(at === 0 ? buf : buf.subarray(at));
           return 0;
@@ -198,14 +194,10 @@ export class ResponseParser {
           at = end + 2;
           break;
         }
-        case State.ChunkData: {
-          const n = Math.min(this.remaining, buf.length - at);
-          this.ev.body(buf.subarray(at, at + n));
-          at += n;
-          this.remaining -= n;
+        case State.ChunkData:
+          at = this.passBody(buf, at);
           if (this.remaining === 0) this.state = State.ChunkEnd;
           break;
-        }
         case State.ChunkEnd: {
           if (buf.length - at < 2) return this.keep(buf, at, 2, "chunk end");
           if (buf[at] !== 0x0d || buf[at + 1] !== 0x0a)
@@ -237,6 +229,14 @@ export class ResponseParser {
     this.state = State.Idle;
     this.ev.complete(false);
     return true;
+  }
+
+  /** Passes on up to `remaining` body bytes from `at`; returns where reading goes on. */
+  private passBody(buf: Buffer, at: number): number {
+    const n = Math.min(this.remaining, buf.length - at);
+    this.ev.body(buf.subarray(at, at + n));
+    this.remaining -= n;
+    return at + n;
   }
 
   private keep(buf: Buffer, at: number, max: number, what: string): number {
