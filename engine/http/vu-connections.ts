@@ -244,7 +244,7 @@ class Conn {
     this.port = Number(url.port) || (this.https ? 443 : 80);
     this.host = url.host;
     this.parser = new ResponseParser({
-      head: (status, reason, block) => this.flight?.onHeaders(status, block, reason),
+      head: (status, reason, block) => this.flight?.onHeaders(status, reason, block),
       body: (chunk) => this.flight?.onData(chunk),
       complete: (keepAlive) => {
         if (!keepAlive) this.spent = true;
@@ -430,10 +430,10 @@ class Flight implements Deadline {
   onResponseStarted(): void {
     this.firstByteAt = performance.now();
   }
-  onHeaders(code: number, block: Buffer, text: string): void {
-    this.status = code;
+  onHeaders(status: number, reason: string, block: Buffer): void {
+    this.status = status;
     this.headerBlock = block;
-    this.reason = text;
+    this.reason = reason;
   }
   onData(chunk: Buffer): void {
     if (this.x.responseType !== "none") this.chunks.push(chunk);
