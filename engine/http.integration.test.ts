@@ -111,6 +111,49 @@ describe("http.asyncRequest on the engine, against a real server", () => {
     ).toBe("1404");
   });
 
+  it("reads answers many reads long intact, back to back on one kept connection", async () => {
+    // 400,000 bytes: several times the read buffer plain sockets share, so each answer spans many reads.
+    const size = 400_000;
+    const text = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join("");
+    const sum = (s: string) => {
+      let h = 0;
+      for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) % 2_147_483_647;
+      return h;
+    };
+    await using server = await startServer((req, res) => {
+      if (req.url === "/chunked") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        for (let at = 0; at < size; at += 50_000) res.write(text.slice(at, at + 50_000));
+        return res.end();
+      }
+      res.writeHead(200, { "content-type": "text/plain", "content-length": String(size) });
+      res.end(text);
+    });
+    const run = await runScript(
+      `
+      import http from "k6/http";
+      export const options = { iterations: 1 };
+      const sum = (s) => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) % 2147483647; return h; };
+      export default async function () {
+        const out = [];
+        for (const path of ["/length", "/chunked", "/length", "/chunked"]) {
+          const res = await http.asyncRequest("GET", __ENV.BASE + path);
+          out.push({ status: res.status, length: res.body.length, sum: sum(res.body), connecting: res.timings.connecting });
+        }
+        console.log(JSON.stringify(out));
+      }
+    `,
+      { env: { BASE: server.url } },
+    );
+    expect(run.result?.status).toBe("completed");
+    const [answers] = logged(run.files.console) as Array<Array<Record<string, number>>>;
+    expect(answers?.map((a) => [a.status, a.length, a.sum])).toEqual(
+      Array.from({ length: 4 }, () => [200, size, sum(text)]),
+    );
+    // One connection carried all four: only the first request spent time connecting.
+    expect(answers?.slice(1).map((a) => a.connecting)).toEqual([0, 0, 0]);
+  });
+
   it("reports refused connections and timeouts with k6's error codes, status 0", async () => {
     await using slow = await startServer((_req, res) => {
       setTimeout(() => res.end("late"), 1500);
