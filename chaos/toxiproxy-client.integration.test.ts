@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +50,11 @@ describe("ToxiproxyClient against real toxiproxy", () => {
     await toxi.client.updateToxic(p.name, "t", { attributes: { latency: 300 } });
     expect(within((await medianGet(p.port, 3)) - base, 300, 0.1, 20)).toBe(true);
     await toxi.client.deleteProxy(p.name);
+  });
+
+  it("runs toxiproxy on one Go processor unless the environment names a count", async () => {
+    const environ = readFileSync(`/proc/${toxi.pid}/environ`, "latin1").split("\0");
+    expect(environ).toContain(`GOMAXPROCS=${process.env.GOMAXPROCS ?? "1"}`);
   });
 
   it("reports toxiproxy's own error text", async () => {

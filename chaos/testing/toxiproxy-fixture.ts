@@ -11,6 +11,8 @@ export interface TestProxy {
 /** A real toxiproxy server of the pinned version on loopback; `stop()` (or `await using`) ends it. */
 export interface ToxiproxyFixture extends AsyncDisposable {
   adminUrl: string;
+  /** The server's process id. */
+  pid: number;
   client: ToxiproxyClient;
   /** Creates a proxy on a free loopback port in front of `upstreamPort`. */
   proxy(name: string, upstreamPort: number): Promise<TestProxy>;
@@ -27,6 +29,7 @@ export const startToxiproxyFixture = async (
   const client = new ToxiproxyClient(server.adminUrl, options);
   return {
     adminUrl: server.adminUrl,
+    pid: server.record.pid,
     client,
     proxy: async (name, upstreamPort) => {
       const [listen] = (await allocatePorts(1)) as [number];
