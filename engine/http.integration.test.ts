@@ -112,7 +112,7 @@ describe("http.asyncRequest on the engine, against a real server", () => {
   });
 
   it("reads answers many reads long intact, back to back on one kept connection", async () => {
-    // 400,000 bytes: several times the read buffer plain sockets share, so each answer spans many reads.
+    // 400,000 bytes: each answer spans many reads.
     const size = 400_000;
     const text = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join("");
     const sum = (s: string) => {

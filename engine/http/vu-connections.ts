@@ -207,12 +207,6 @@ const requestHead = (x: Exchange, host: string, closeAfter: boolean, bodyLength:
   return `${head}\r\n`;
 };
 
-/**
- * The worker's one read buffer for plain sockets: each read is copied out (a small copy comes from Node's
- * buffer pool) before the next can land, which spares a fresh backing store and the stream's push per read.
- */
-const readBuffer = Buffer.allocUnsafe(64 * 1024);
-
 class Conn {
   busy = false;
   closed = false;
@@ -273,9 +267,6 @@ class Conn {
     this.dropSocket();
     const timings: ConnectTimings = { startMs: 0, connectedMs: 0, tlsMs: 0, address: "" };
     this.connectTimings = timings;
-    // Plain sockets read into the worker's one buffer; `link` names the socket once the dialler hands it over
-    // (a read cannot come first: the connect and the hand-over run in one turn).
-    const link: { socket: Socket | null } = { socket: null };
     this.settings.dialer
       .connect({
         hostname: this.hostname,
@@ -283,13 +274,6 @@ class Conn {
         tls: this.https,
         timeoutMs: this.timeoutMs,
         timings,
-        onread: {
-          buffer: readBuffer,
-          callback: (n, buf) => {
-            if (link.socket !== null) this.onData(link.socket, Buffer.from(buf.subarray(0, n)));
-            return true;
-          },
-        },
       })
       .then(
         (socket) => {
@@ -297,7 +281,6 @@ class Conn {
             socket.destroy();
             return;
           }
-          link.socket = socket;
           this.attach(socket, timings.address);
           this.write(f);
         },
@@ -311,7 +294,6 @@ class Conn {
     this.remoteAddress = address;
     this.remotePort = this.port;
     socket.setNoDelay(true);
-    // TLS sockets (and a dialler that does not honour `onread`) deliver their bytes as `data` events.
     socket.on("data", (chunk: Buffer) => this.onData(socket, chunk));
     socket.on("end", () => this.onPeerClosed(socket, null));
     socket.on("error", (e: Error) => this.onPeerClosed(socket, e));

@@ -11,15 +11,7 @@ import { type AllowList, decideHost, type HostDecision, isLoopbackAddress } from
  * Tests inject `resolve` and `dial` and read `attempts`.
  */
 export type Resolve = (name: string) => Promise<string[]>;
-/**
- * Reads a plain TCP socket into one caller-owned buffer (net.Socket's `onread`) instead of a new Buffer per
- * read through the stream machinery; the callback copies what it keeps before returning.
- */
-export interface ReadInto {
-  buffer: Uint8Array;
-  callback: (bytes: number, buffer: Uint8Array) => boolean;
-}
-export type Dial = (o: { address: string; port: number; onread?: ReadInto }) => Socket;
+export type Dial = (o: { address: string; port: number }) => Socket;
 
 export interface DialAttempt {
   host: string;
@@ -61,8 +53,6 @@ export interface ConnectRequest {
   timeoutMs: number;
   /** Receives the phase times as they happen. */
   timings?: ConnectTimings;
-  /** Plain TCP only (TLS reads the socket itself): where the socket's bytes go instead of `data` events. */
-  onread?: ReadInto;
 }
 
 const defaultResolve: Resolve = async (name) =>
@@ -77,12 +67,11 @@ const defaultResolve: Resolve = async (name) =>
 const loopbackSources = Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`);
 let nextSource = 0;
 
-const defaultDial: Dial = ({ address, port, onread }) =>
+const defaultDial: Dial = ({ address, port }) =>
   netConnect({
     host: address,
     port,
     noDelay: true,
-    ...(onread ? { onread } : {}),
     ...(address.startsWith("127.")
       ? { localAddress: loopbackSources[nextSource++ % loopbackSources.length] }
       : {}),
@@ -150,11 +139,7 @@ export class GuardedDialer {
       r.timings.address = address;
     }
     if (this.recordAttempts) this.attempts.push({ host: r.hostname, address, port: r.port });
-    const socket = this.dialer({
-      address,
-      port: r.port,
-      ...(r.onread && !r.tls ? { onread: r.onread } : {}),
-    });
+    const socket = this.dialer({ address, port: r.port });
     const deadline = setTimeout(
       () => socket.destroy(errnoError("ETIMEDOUT", `dial ${address}:${r.port}: i/o timeout`)),
       Math.max(1, r.timeoutMs),
