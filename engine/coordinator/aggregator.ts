@@ -12,11 +12,14 @@ import type { ResolvedThreshold } from "../options/resolve.js";
 export interface TagSet {
   json: string;
   parsed: Record<string, string> | null;
-  /** Matching sub-metric sinks per metric name, filled on first use. */
-  subs: Map<string, Sink[]>;
+  /**
+   * Matching sub-metric sinks per metric name, filled on first use; made only for a metric with sub-metrics
+   * (most tag sets are seen once, and a map each was a steady stream of long-lived objects).
+   */
+  subs: Map<string, Sink[]> | null;
 }
 
-export const newTagSet = (json: string): TagSet => ({ json, parsed: null, subs: new Map() });
+export const newTagSet = (json: string): TagSet => ({ json, parsed: null, subs: null });
 
 const parsedTags = (t: TagSet): Record<string, string> => {
   if (!t.parsed) t.parsed = JSON.parse(t.json) as Record<string, string>;
@@ -104,6 +107,7 @@ export class Aggregator {
   add(m: MetricState, value: number, tags: TagSet): void {
     m.sink.add(value);
     if (m.subs.length > 0) {
+      tags.subs ??= new Map();
       let hit = tags.subs.get(m.def.name);
       if (!hit) {
         // Tag sets are mostly new (a URL with a dossier code in it is new every time): match the filters in
