@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { sleep } from "../../kernel/sleep.js";
 
 /**
  * Linux's connection tracking keeps every TCP connection, loopback included, for 120 s after it closes. A load
@@ -45,8 +46,12 @@ export const conntrackRoom = (newPerS: number, seconds: number): ConntrackRoom =
     };
   writeFileSync(maxFile, String(needed));
   return {
-    note: `connection tracking table raised from ${max} to ${needed} entries for this benchmark (each closed connection is tracked for ${held} s), and put back after it`,
+    note: `connection tracking table raised from ${max} to ${needed} entries for this benchmark (each closed connection is tracked for ${held} s), and put back once the entries it left fit the old size`,
     [Symbol.asyncDispose]: async () => {
+      // Put back at once, the table would be left full, and the next benchmark's first connections (its
+      // toxiproxy's readiness probe) dropped: wait, at most as long as an entry is kept, for room.
+      const until = Date.now() + (held + 10) * 1000;
+      while ((read(countFile) ?? 0) > max * 0.5 && Date.now() < until) await sleep(1000);
       writeFileSync(maxFile, String(max));
     },
   };
