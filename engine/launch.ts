@@ -58,10 +58,10 @@ export const engineEntry = (): string => {
  * coordinator's heap is small and its young generation large, so by that rule it marked its whole heap about
  * once a second with the old generation half empty. Measured with --trace-gc on the journey-rate rung of
  * 2,413 planned requests/s (15 s): the coordinator's major collections 18 → 10, their pauses 445 → 161 ms, the
- * engine's CPU per request 0.153 → 0.144 ms. The cost is at the far end of engine-throughput (one GET at
- * 14,000 requests/s), where the worker's collections start later and the p99 start lag went from 4-6 ms to 17
- * (12,000 held, 3.3 ms). Triggers of 80 % and 90 % (at once) saved more on the journeys (0.140-0.143 ms) but
- * broke that benchmark's lag at 10,000 requests/s.
+ * engine's CPU per request 0.153 → 0.144 ms. The cost is at the far end of engine-throughput (one GET per
+ * iteration), where the worker's collections start later: at 12,000-14,000 requests/s the p99 start lag is
+ * 13-17 ms instead of 4-6, so 10,000-12,000 is held there instead of 14,000. Triggers of 80 % and 90 % (at
+ * once) saved more on the journeys (0.140-0.143 ms) but broke that benchmark's lag at 10,000 requests/s.
  */
 const gcTriggerFlags = ["--incremental-marking-soft-trigger=60"];
 
