@@ -12,10 +12,7 @@ export interface StartedToxiproxy extends StartedProcess {
  * 0.33 at ~2,450, where the journeys' p95 fell from 238 to 78 ms; it copies bytes between sockets, which one
  * processor does at these rates with room to spare.
  */
-export const toxiproxyEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
-  ...env,
-  GOMAXPROCS: env.GOMAXPROCS ?? "1",
-});
+export const toxiproxyGoMaxProcs = (env: NodeJS.ProcessEnv): string => env.GOMAXPROCS ?? "1";
 
 /**
  * Starts a toxiproxy server on loopback and waits until its admin API answers. `record` gets the process at
@@ -35,7 +32,7 @@ export const startToxiproxy = async (o: {
     args: ["-host", "127.0.0.1", "-port", String(o.port)],
     ready: { url: `${adminUrl}/version` },
     timeoutMs: 10_000,
-    env: toxiproxyEnv(process.env),
+    env: { ...process.env, GOMAXPROCS: toxiproxyGoMaxProcs(process.env) },
     ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
     ...(o.record === undefined ? {} : { record: o.record }),
   });

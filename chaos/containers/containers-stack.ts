@@ -8,7 +8,7 @@ import type { TrackedProcess } from "../../kernel/processes.js";
 import type { ContainerRecord } from "../../kernel/run-state.js";
 import { type LinkName, linkNames, proxyName } from "../topology.js";
 import { ToxiproxyClient } from "../toxiproxy-client.js";
-import { toxiproxyEnv } from "../toxiproxy-server.js";
+import { toxiproxyGoMaxProcs } from "../toxiproxy-server.js";
 import { pingSocket, startPodmanService } from "./podman-service.js";
 
 /**
@@ -112,7 +112,7 @@ export const startContainersStack = async (o: ContainersStackOptions): Promise<C
       .withName(name)
       .withLabels({ "portal-harness.run": o.runId })
       .withCommand(["-host", "0.0.0.0", "-port", String(adminContainerPort)])
-      .withEnvironment({ GOMAXPROCS: toxiproxyEnv(process.env).GOMAXPROCS ?? "1" })
+      .withEnvironment({ GOMAXPROCS: toxiproxyGoMaxProcs(process.env) })
       .withExposedPorts(
         { container: adminContainerPort, host: adminPort },
         ...linkNames.map((link, i) => ({
